@@ -1,0 +1,27 @@
+// Typed protocol errors: every rejection carries a stable machine-readable code.
+
+export const ERROR_CODES = [
+  'malformed', // not JSON, or JSON that is not an object
+  'unsupported-version',
+  'unknown-type',
+  'invalid', // a known frame type whose fields do not match its schema
+  'too-large',
+  'unsupported-type', // an attachment that is not an image or PDF
+  'not-allowed',
+  'chat-ended',
+  'rate-limited',
+  'opted-out',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Id of the message or frame the error is about, when known. */
+    readonly ref?: string,
+  ) {
+    super(message);
+  }
+}

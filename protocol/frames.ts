@@ -1,0 +1,143 @@
+// Frame schemas (valibot): the wire contract between widgets, transports and the hub.
+// Every frame carries `v` (protocol version) and `type`; unknown fields are stripped.
+import * as v from 'valibot';
+import { ATTACHMENT_TYPES, LIMITS, PROTOCOL_VERSION } from './limits.js';
+import { ERROR_CODES } from './errors.js';
+
+export const IdSchema = v.pipe(
+  v.string(),
+  v.minLength(1),
+  v.maxLength(LIMITS.idChars),
+  v.regex(/^[A-Za-z0-9_.:@-]+$/, 'ids use letters, digits and _ . : @ -'),
+);
+export const RoleSchema = v.picklist(['patient', 'provider']);
+const TimeSchema = v.pipe(v.number(), v.integer(), v.minValue(0));
+const Version = v.literal(PROTOCOL_VERSION);
+
+export const PeerSchema = v.object({
+  id: IdSchema,
+  name: v.pipe(v.string(), v.maxLength(LIMITS.nameChars)),
+  role: RoleSchema,
+});
+
+export const AttachmentMetaSchema = v.object({
+  id: IdSchema,
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+  mime: v.picklist(ATTACHMENT_TYPES),
+  size: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.attachmentBytes)),
+});
+
+/** Announces a peer. `joined` asks everyone present to answer with `here`; `here` doubles as heartbeat. */
+export const PresenceFrameSchema = v.object({
+  v: Version,
+  type: v.literal('presence'),
+  from: PeerSchema,
+  state: v.picklist(['joined', 'here', 'left']),
+  visit: v.optional(IdSchema),
+});
+
+/** A chat message. `id` is the sender's client id (idempotency key); `clock` a Lamport clock for ordering. */
+export const MessageFrameSchema = v.pipe(
+  v.object({
+    v: Version,
+    type: v.literal('message'),
+    id: IdSchema,
+    thread: IdSchema,
+    from: PeerSchema,
+    text: v.pipe(v.string(), v.maxLength(LIMITS.textChars)),
+    at: TimeSchema,
+    clock: TimeSchema,
+    attachments: v.optional(v.pipe(v.array(AttachmentMetaSchema), v.maxLength(LIMITS.attachmentsPerMessage))),
+  }),
+  v.check((f) => f.text.trim().length > 0 || (f.attachments?.length ?? 0) > 0, 'a message needs text or an attachment'),
+);
+
+/** One slice of an attachment's bytes, base64. */
+export const ChunkFrameSchema = v.object({
+  v: Version,
+  type: v.literal('chunk'),
+  from: IdSchema,
+  thread: IdSchema,
+  message: IdSchema,
+  attachment: IdSchema,
+  index: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  count: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Math.ceil(LIMITS.attachmentBytes / LIMITS.chunkBytes))),
+  data: v.pipe(v.string(), v.maxLength(Math.ceil(LIMITS.chunkBytes / 3) * 4), v.regex(/^[A-Za-z0-9+/]*={0,2}$/)),
+});
+
+const ReceiptIds = v.pipe(v.array(IdSchema), v.minLength(1), v.maxLength(LIMITS.receiptIds));
+
+/** The recipient's device has the messages (and all their attachment bytes). */
+export const DeliveredFrameSchema = v.object({
+  v: Version,
+  type: v.literal('delivered'),
+  from: IdSchema,
+  thread: IdSchema,
+  ids: ReceiptIds,
+});
+
+/** The recipient has seen the messages. */
+export const ReadFrameSchema = v.object({
+  v: Version,
+  type: v.literal('read'),
+  from: IdSchema,
+  thread: IdSchema,
+  ids: ReceiptIds,
+});
+
+export const TypingFrameSchema = v.object({
+  v: Version,
+  type: v.literal('typing'),
+  from: IdSchema,
+  thread: IdSchema,
+  active: v.boolean(),
+});
+
+/** The chat in this thread is over: no more sending on either side. */
+export const EndedFrameSchema = v.object({
+  v: Version,
+  type: v.literal('ended'),
+  from: IdSchema,
+  thread: IdSchema,
+  at: TimeSchema,
+});
+
+/** A typed refusal, sent back to the peer whose frame could not be accepted. */
+export const ErrorFrameSchema = v.object({
+  v: Version,
+  type: v.literal('error'),
+  from: v.optional(IdSchema),
+  to: v.optional(IdSchema),
+  code: v.picklist(ERROR_CODES),
+  message: v.pipe(v.string(), v.maxLength(500)),
+  ref: v.optional(IdSchema),
+});
+
+export const FrameSchema = v.variant('type', [
+  PresenceFrameSchema,
+  MessageFrameSchema,
+  ChunkFrameSchema,
+  DeliveredFrameSchema,
+  ReadFrameSchema,
+  TypingFrameSchema,
+  EndedFrameSchema,
+  ErrorFrameSchema,
+]);
+
+export const FRAME_TYPES = ['presence', 'message', 'chunk', 'delivered', 'read', 'typing', 'ended', 'error'] as const;
+
+export type Role = v.InferOutput<typeof RoleSchema>;
+export type Peer = v.InferOutput<typeof PeerSchema>;
+export type AttachmentMeta = v.InferOutput<typeof AttachmentMetaSchema>;
+export type PresenceFrame = v.InferOutput<typeof PresenceFrameSchema>;
+export type MessageFrame = v.InferOutput<typeof MessageFrameSchema>;
+export type ChunkFrame = v.InferOutput<typeof ChunkFrameSchema>;
+export type DeliveredFrame = v.InferOutput<typeof DeliveredFrameSchema>;
+export type ReadFrame = v.InferOutput<typeof ReadFrameSchema>;
+export type TypingFrame = v.InferOutput<typeof TypingFrameSchema>;
+export type EndedFrame = v.InferOutput<typeof EndedFrameSchema>;
+export type ErrorFrame = v.InferOutput<typeof ErrorFrameSchema>;
+export type Frame = v.InferOutput<typeof FrameSchema>;
+export type FrameType = Frame['type'];
+/** A frame as a sender builds it: the version is filled in by `encodeFrame`. */
+export type OutgoingFrame = Frame extends infer F ? (F extends Frame ? Omit<F, 'v'> : never) : never;

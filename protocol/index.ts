@@ -1,0 +1,5 @@
+// The protocol shared by widget and hub: frame types, schemas, limits and the codec.
+export * from './limits.js';
+export * from './errors.js';
+export * from './frames.js';
+export * from './codec.js';

@@ -1,0 +1,85 @@
+// The chat state that the core publishes and the elements render. Snapshots are immutable:
+// every change produces a new object, so `===` tells a renderer what changed.
+import type { AttachmentMeta, ErrorCode, Peer, Role } from '../../protocol/index.js';
+
+export type Retention = 'session' | 'view';
+export type Connection = 'connecting' | 'online' | 'offline';
+/** Where the current box is: open, folded to its header (re-opens on that patient's next message), or closed (stays closed). */
+export type BoxState = 'open' | 'minimized' | 'closed';
+export type MessageStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
+export type FailReason = Extract<ErrorCode, 'too-large' | 'chat-ended' | 'rate-limited' | 'not-allowed' | 'opted-out'>;
+
+export interface AttachmentView extends AttachmentMeta {
+  /** The bytes, once every chunk has arrived (always present for attachments we sent). */
+  readonly blob?: Blob;
+  /** Share of the bytes received, 0..1. */
+  readonly progress: number;
+}
+
+export interface ChatMessage {
+  readonly id: string;
+  readonly thread: string;
+  readonly from: Peer;
+  readonly text: string;
+  /** Sender's wall-clock time (ms), for display only. */
+  readonly at: number;
+  /** Lamport clock: ordering that keeps a reply after what it answers whatever the device clocks say. */
+  readonly clock: number;
+  readonly mine: boolean;
+  readonly attachments: readonly AttachmentView[];
+  /** Delivery status; set on our own messages only. */
+  readonly status?: MessageStatus;
+  readonly reason?: FailReason;
+}
+
+export interface ThreadState {
+  /** The patient's id: a thread is one patient's conversation with the care team. */
+  readonly id: string;
+  readonly patient: Peer;
+  readonly visit?: string;
+  /** Provider side: is the patient still here? Patient side: is anyone from the care team here? */
+  readonly present: boolean;
+  readonly ended: boolean;
+  readonly messages: readonly ChatMessage[];
+  readonly unread: number;
+  /** Names of the people typing in this thread right now. */
+  readonly typing: readonly string[];
+  /** When the patient first appeared: the queue's order. */
+  readonly since: number;
+}
+
+export interface ChatState {
+  readonly me: Peer;
+  readonly role: Role;
+  readonly retention: Retention;
+  readonly connection: Connection;
+  /** Threads in queue order (arrival). A patient has exactly one: their own. */
+  readonly threads: readonly ThreadState[];
+  /** The thread shown in the box. */
+  readonly active: string | null;
+  readonly box: BoxState;
+  readonly notifications: boolean;
+  readonly totalUnread: number;
+}
+
+/** Details of the events the core emits; the element re-emits them as `clinic-chat-*` DOM events. */
+export interface CoreEventMap {
+  message: { thread: string; message: ChatMessage };
+  unread: { thread: string; unread: number; total: number };
+  open: { thread: string };
+  minimize: { thread: string };
+  close: { thread: string };
+  ended: { thread: string };
+  presence: { thread: string; present: boolean };
+  error: { code: ErrorCode; message: string; ref?: string };
+}
+export type CoreEventName = keyof CoreEventMap;
+
+/** A patient entry given by a host that owns the queue itself. */
+export interface QueueEntry {
+  readonly id: string;
+  readonly name: string;
+  /** false when the patient has left the queue or the call. */
+  readonly present?: boolean;
+  readonly visit?: string;
+}
