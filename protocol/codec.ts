@@ -33,10 +33,10 @@ export function decodeFrame(raw: unknown): DecodeResult {
   }
   const record = value as Record<string, unknown>;
   if (record.v !== PROTOCOL_VERSION) {
-    return fail('unsupported-version', `protocol version ${String(record.v)} is not ${PROTOCOL_VERSION}`);
+    return fail('unsupported-version', `protocol version ${describe(record.v)} is not ${PROTOCOL_VERSION}`);
   }
   if (!(FRAME_TYPES as readonly unknown[]).includes(record.type)) {
-    return fail('unknown-type', `unknown frame type ${JSON.stringify(record.type)?.slice(0, 40)}`);
+    return fail('unknown-type', `unknown frame type ${describe(record.type)}`);
   }
   const result = v.safeParse(FrameSchema, value);
   if (!result.success) {
@@ -46,6 +46,16 @@ export function decodeFrame(raw: unknown): DecodeResult {
     return fail('invalid', `${record.type as string} frame: ${path ? path + ': ' : ''}${issue.message}`, ref);
   }
   return { ok: true, frame: result.output };
+}
+
+/**
+ * Names an untrusted value in an error message. JSON.stringify() throws on a BigInt or a
+ * cycle (both survive structured clone), String() on an object without a prototype.
+ */
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
+  if (value === null || ['undefined', 'number', 'boolean', 'bigint'].includes(typeof value)) return String(value);
+  return typeof value;
 }
 
 function fail(code: ProtocolError['code'], message: string, ref?: string): DecodeResult {

@@ -13,16 +13,17 @@ export interface PortLike {
   start?(): void;
   close?(): void;
   readonly readyState?: string | number;
-  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
-  addEventListener(type: 'open' | 'close', listener: () => void): void;
-  removeEventListener(type: string, listener: (event: never) => void): void;
+  // Listeners take a plain Event: EventTarget's own signature accepts no narrower callback,
+  // so anything tighter would reject the DOM's RTCDataChannel, WebSocket and MessagePort.
+  addEventListener(type: 'message' | 'open' | 'close', listener: (event: Event) => void): void;
+  removeEventListener(type: 'message' | 'open' | 'close', listener: (event: Event) => void): void;
 }
 
 export class PortTransport implements Transport {
   private sink?: TransportSink;
   private port?: PortLike;
   private up = false;
-  private readonly onMessage = (event: MessageEvent) => deliver(this.sink, event.data);
+  private readonly onMessage = (event: Event) => deliver(this.sink, (event as MessageEvent).data);
   private readonly onOpen = () => this.setUp(true);
   private readonly onClose = () => this.setUp(false);
 
@@ -65,9 +66,9 @@ export class PortTransport implements Transport {
     }
   }
 
+  /** Stops listening; the channel stays attached, so the transport can be opened again (a page restored from cache). */
   close(): void {
     if (this.port) this.unlisten(this.port);
-    this.port = undefined;
     this.setUp(false);
     this.sink = undefined;
   }

@@ -1,0 +1,85 @@
+// Serves the demo site (a fake telehealth clinic) with Vite's dev server. The config is
+// inline so the repository's vite.config.ts stays the library build's alone.
+// `node demo/serve.mjs` (npm start) prints the pages to open; tests call startDemo().
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createServer } from 'vite';
+
+const demoDir = fileURLToPath(new URL('.', import.meta.url));
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * The policy a careful telehealth vendor serves: no inline script or style anywhere, so the
+ * demo proves the element works under it. `connect-src 'self'` also covers Vite's HMR socket
+ * (CSP3 matches ws: to the page's own host); blob: is for attachment previews.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * Starts the demo server. `port: 0` picks a free port (tests).
+ * @param {{ port?: number, host?: string, logLevel?: 'info' | 'warn' | 'error' | 'silent' }} [options]
+ * @returns {Promise<{ url: string, close: () => Promise<void> }>} `url` ends with a slash.
+ */
+export async function startDemo({ port = 5173, host = '127.0.0.1', logLevel = 'warn' } = {}) {
+  const server = await createServer({
+    root: demoDir,
+    configFile: false,
+    // Multi-page site: an unknown path is a 404, not a fallback to index.html.
+    appType: 'mpa',
+    clearScreen: false,
+    logLevel,
+    // Its own cache, so the demo's pre-bundled deps never clash with vitest's.
+    cacheDir: fileURLToPath(new URL('../node_modules/.vite/demo', import.meta.url)),
+    server: {
+      port,
+      host,
+      strictPort: false,
+      // The pages import the element from ../widget and lit from ../node_modules.
+      fs: { strict: true, allow: [repoRoot] },
+      headers: { 'Content-Security-Policy': CONTENT_SECURITY_POLICY },
+    },
+  });
+  await server.listen();
+  const address = server.httpServer?.address();
+  if (!address || typeof address === 'string') throw new Error('the demo server did not report a port');
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}/`;
+  return { url, close: () => server.close() };
+}
+
+/**
+ * The pages worth opening, with identities made up for the demo.
+ * @param {string} url the server's base URL, ending with a slash
+ * @returns {Array<{ label: string, url: string }>}
+ */
+export function demoPages(url) {
+  return [
+    { label: 'Start page', url },
+    { label: 'Waiting room, patient Ana', url: `${url}waiting-room.html?id=ana&name=Ana%20Ortiz&visit=v-ana` },
+    { label: 'Waiting room, patient Ben', url: `${url}waiting-room.html?id=ben&name=Ben%20Okafor&visit=v-ben` },
+    { label: 'Clinician (Dr. Lee)', url: `${url}clinician.html` },
+    { label: 'Video visit, provider side', url: `${url}video-visit.html?role=provider&visit=v-100` },
+    { label: 'Video visit, patient side', url: `${url}video-visit.html?role=patient&visit=v-100&id=cara&name=Cara%20Diaz` },
+  ];
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const port = process.env.PORT ? Number(process.env.PORT) : 5173;
+  const demo = await startDemo({ port, logLevel: 'info' });
+  const pages = demoPages(demo.url);
+  const width = Math.max(...pages.map((p) => p.label.length));
+  console.log('\nclinic-chat demo is running. Open these in one browser (same profile):\n');
+  for (const page of pages) console.log(`  ${page.label.padEnd(width)}  ${page.url}`);
+  console.log('\nPress Ctrl+C to stop.\n');
+  const stop = () => demo.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

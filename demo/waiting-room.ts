@@ -1,0 +1,43 @@
+// The patient's virtual waiting room. Who this tab is comes from the URL; the chat joins
+// the "demo" room over BroadcastChannel, where the clinician page lists it in its queue.
+import type { CoreEventMap } from '../widget/core/types.js';
+import type { ClinicChat } from '../widget/index.js';
+import { idParam, patientFromUrl } from './identity.js';
+
+const params = new URLSearchParams(location.search);
+const patient = patientFromUrl(params);
+const visit = idParam(params, 'visit') ?? `visit-${patient.id}`;
+
+// Put the identity in the address bar, so a reload comes back as the same patient (the URL
+// is the demo's only memory; nothing goes into browser storage).
+const canonical = new URLSearchParams({ id: patient.id, name: patient.name, visit });
+history.replaceState(null, '', `${location.pathname}?${canonical}`);
+
+const chat = document.querySelector('clinic-chat') as ClinicChat;
+// Set before the element is defined, so it starts once, already as this patient.
+chat.setAttribute('me', JSON.stringify(patient));
+chat.setAttribute('visit', visit);
+
+byId('patient-name').textContent = patient.name;
+byId('visit-id').textContent = visit;
+(byId('rename-id') as HTMLInputElement).value = patient.id;
+(byId('rename-visit') as HTMLInputElement).value = visit;
+(byId('rename-name') as HTMLInputElement).value = patient.name;
+
+const status = byId('queue-status');
+chat.addEventListener('clinic-chat-message', (event) => {
+  const { message } = (event as CustomEvent<CoreEventMap['message']>).detail;
+  if (!message.mine) status.textContent = `${message.from.name} from the care team has answered you in the chat.`;
+});
+chat.addEventListener('clinic-chat-ended', () => {
+  byId('queue-title').textContent = 'Your chat has ended';
+  status.textContent = 'The care team has ended this chat. Thank you for waiting with us.';
+});
+
+await import('../widget/define.js');
+
+function byId(id: string): HTMLElement {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`waiting-room.html has no #${id}`);
+  return element;
+}

@@ -1,0 +1,142 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    min-width: 0;
+    min-height: 0;
+    background: var(--_background);
+    border: 1px solid var(--_border-color);
+    border-radius: var(--_radius);
+    overflow: hidden;
+  }
+  :host([minimized]) {
+    flex: 0 0 auto;
+  }
+  [part~='header'] {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    padding: 8px 8px 8px 14px;
+    background: var(--_surface);
+    border-bottom: 1px solid var(--_border-color);
+  }
+  :host([minimized]) [part~='header'] {
+    border-bottom: none;
+  }
+  .heading {
+    flex: 1;
+    min-width: 0;
+  }
+  [part~='title'] {
+    margin: 0;
+    font-size: 1em;
+    font-weight: 650;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  [part~='status'] {
+    display: block;
+    color: var(--_muted-color);
+    font-size: 0.8em;
+  }
+  .actions {
+    display: flex;
+    gap: 4px;
+    flex-wrap: wrap;
+    justify-content: flex-end;
+  }
+  .actions button {
+    min-width: 36px;
+    min-height: 36px;
+    border: 1px solid transparent;
+    border-radius: 8px;
+    background: transparent;
+    padding: 0 8px;
+  }
+  .actions button:hover {
+    border-color: var(--_border-color);
+  }
+  [part~='end-button'] {
+    color: var(--_danger-color);
+    font-weight: 600;
+  }
+  [part~='messages'] {
+    flex: 1;
+    min-height: 120px;
+    margin: 0;
+    padding: 12px;
+    overflow-y: auto;
+    list-style: none;
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+  }
+  [part~='message'] {
+    max-width: 85%;
+    display: flex;
+    flex-direction: column;
+    gap: 2px;
+    align-self: flex-start;
+  }
+  [part~='message-mine'] {
+    align-self: flex-end;
+    align-items: flex-end;
+  }
+  .bubble {
+    padding: 8px 12px;
+    border-radius: var(--_radius);
+    background: var(--_theirs-background);
+    color: var(--_theirs-color);
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+  [part~='message-mine'] .bubble {
+    background: var(--_mine-background);
+    color: var(--_mine-color);
+  }
+  [part~='author'],
+  .meta {
+    color: var(--_muted-color);
+    font-size: 0.78em;
+  }
+  [part~='delivery-failed'] {
+    color: var(--_danger-color);
+    font-weight: 600;
+  }
+  [part~='attachment'] {
+    display: block;
+    margin-top: 6px;
+    color: inherit;
+  }
+  [part~='attachment'] img {
+    display: block;
+    max-width: min(240px, 100%);
+    max-height: 240px;
+    border-radius: calc(var(--_radius) * 0.6);
+  }
+  progress {
+    width: 120px;
+  }
+  [part~='banner'] {
+    margin: 0;
+    padding: 10px 14px;
+    background: var(--_surface);
+    border-top: 1px solid var(--_border-color);
+    font-weight: 600;
+  }
+  [part~='typing'] {
+    min-height: 1.4em;
+    margin: 0;
+    padding: 0 14px;
+    color: var(--_muted-color);
+    font-size: 0.8em;
+  }
+  .empty {
+    margin: auto;
+    color: var(--_muted-color);
+    text-align: center;
+  }
+`;

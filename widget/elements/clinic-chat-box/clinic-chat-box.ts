@@ -1,0 +1,227 @@
+// One chat box: header with the box's actions, the message log and the composer.
+// Renders a thread from the core's state; every action is a call on the core.
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, query } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ChatCore } from '../../core/chat-core.js';
+import { formatBytes } from '../../core/chat-core.js';
+import type { AttachmentView, ChatMessage, ChatState, ThreadState } from '../../core/types.js';
+import { ClinicChatComposer } from '../clinic-chat-composer/clinic-chat-composer.js';
+import { base } from '../theme.js';
+import { styles } from './clinic-chat-box.styles.js';
+
+const STATUS_TEXT = { sending: 'Sending…', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not sent' } as const;
+const REASON_TEXT = {
+  'too-large': 'too large',
+  'chat-ended': 'the chat has ended',
+  'rate-limited': 'too many messages, try again shortly',
+  'not-allowed': 'not allowed',
+  'opted-out': 'this patient has opted out of messages',
+} as const;
+
+/**
+ * A chat box for one thread.
+ *
+ * @summary Header, message log and composer of one conversation.
+ * @csspart box - The box.
+ * @csspart header - The header bar with title, status and actions.
+ * @csspart title - The box title: the patient's name, or the patient's heading.
+ * @csspart status - Presence line under the title.
+ * @csspart minimize-button - Minimizes (or restores) the box.
+ * @csspart close-button - Closes the box.
+ * @csspart end-button - Ends the chat (care team only).
+ * @csspart messages - The message log (an ARIA live log).
+ * @csspart message - One message; also `message-mine` or `message-theirs`.
+ * @csspart author - The sender's name.
+ * @csspart delivery - Delivery status of an own message; `delivery-failed` when it failed.
+ * @csspart attachment - An attachment link or image preview.
+ * @csspart typing - The "is typing" line.
+ * @csspart banner - Says that the chat has ended or the patient has left.
+ */
+export class ClinicChatBox extends LitElement {
+  static override styles = [base, styles];
+
+  static define(tag = 'clinic-chat-box'): void {
+    ClinicChatComposer.define();
+    if (!customElements.get(tag)) customElements.define(tag, this);
+  }
+
+  @property({ attribute: false }) core?: ChatCore;
+  @property({ attribute: false }) state?: ChatState;
+  @property({ attribute: false }) thread?: ThreadState;
+  /** The title the patient sees. */
+  @property() heading = 'Chat with your care team';
+  @property({ type: Boolean, reflect: true }) minimized = false;
+
+  @query('clinic-chat-composer') private composer?: ClinicChatComposer;
+  @query('[part~="messages"]') private log?: HTMLElement;
+  @query('[part~="minimize-button"]') private minimizeButton?: HTMLButtonElement;
+
+  /** Object URLs for attachment previews, revoked when their message leaves the view. */
+  private readonly urls = new Map<Blob, string>();
+  private stickToBottom = true;
+
+  async focusInput(): Promise<void> {
+    await this.updateComplete;
+    await this.composer?.updateComplete;
+    this.composer?.focus();
+  }
+
+  async focusRestore(): Promise<void> {
+    await this.updateComplete;
+    this.minimizeButton?.focus();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const url of this.urls.values()) URL.revokeObjectURL(url);
+    this.urls.clear();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('thread') && this.log) {
+      const { scrollTop, scrollHeight, clientHeight } = this.log;
+      this.stickToBottom = scrollHeight - scrollTop - clientHeight < 40;
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const previous = changed.get('thread') as ThreadState | undefined;
+    if (previous?.id !== this.thread?.id) this.stickToBottom = true;
+    if (this.stickToBottom && this.log) this.log.scrollTop = this.log.scrollHeight;
+    this.releaseUrls();
+  }
+
+  protected override render() {
+    const thread = this.thread;
+    const state = this.state;
+    if (!thread || !state) return nothing;
+    const patientView = state.role === 'patient';
+    const title = patientView ? this.heading : thread.patient.name;
+    const blocked = this.blockedReason(thread, state);
+    return html`
+      <section part="box" aria-label=${patientView ? this.heading : `Chat with ${thread.patient.name}`}>
+        <header part="header">
+          <div class="heading">
+            <h2 part="title">${title}</h2>
+            <span part="status">${this.statusText(thread, state)}</span>
+          </div>
+          <div class="actions">
+            ${!patientView && !thread.ended && thread.present && !this.minimized
+              ? html`<button part="end-button" type="button" @click=${() => this.core?.end()}>End chat</button>`
+              : nothing}
+            <button
+              part="minimize-button"
+              type="button"
+              aria-label=${this.minimized ? 'Restore chat' : 'Minimize chat'}
+              aria-expanded=${this.minimized ? 'false' : 'true'}
+              @click=${() => (this.minimized ? this.restore() : this.core?.minimize())}
+            >
+              <span aria-hidden="true">${this.minimized ? '▴' : '▾'}</span>
+            </button>
+            <button part="close-button" type="button" aria-label="Close chat" @click=${() => this.core?.close()}>
+              <span aria-hidden="true">✕</span>
+            </button>
+          </div>
+        </header>
+        ${this.minimized
+          ? nothing
+          : html`
+              <div part="messages" role="log" aria-label="Messages" tabindex="0">
+                ${thread.messages.length === 0
+                  ? html`<p class="empty">${patientView ? 'Send a message to the care team.' : 'No messages yet.'}</p>`
+                  : repeat(
+                      thread.messages,
+                      (m) => m.id,
+                      (m) => this.renderMessage(m),
+                    )}
+              </div>
+              <p part="typing" aria-live="off">${typingText(thread.typing)}</p>
+              ${blocked ? html`<p part="banner" role="status">${blocked}</p>` : nothing}
+              <clinic-chat-composer
+                exportparts="composer, input, attach-button, send-button, file-chip, error"
+                .core=${this.core}
+                ?disabled=${Boolean(blocked)}
+                disabled-reason=${blocked ?? ''}
+              ></clinic-chat-composer>
+            `}
+      </section>
+    `;
+  }
+
+  private renderMessage(m: ChatMessage) {
+    const time = new Date(m.at).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
+    return html`<div part=${m.mine ? 'message message-mine' : 'message message-theirs'}>
+      ${m.mine ? nothing : html`<span part="author">${m.from.name}</span>`}
+      <div class="bubble">
+        ${m.mine ? html`<span class="visually-hidden">You: </span>` : nothing}${m.text}
+        ${m.attachments.map((a) => this.renderAttachment(a))}
+      </div>
+      <span class="meta">
+        <time datetime=${new Date(m.at).toISOString()}>${time}</time>
+        ${m.status
+          ? html` · <span part=${m.status === 'failed' ? 'delivery delivery-failed' : 'delivery'}
+                >${STATUS_TEXT[m.status]}${m.status === 'failed' && m.reason ? `: ${REASON_TEXT[m.reason]}` : ''}</span
+              >`
+          : nothing}
+      </span>
+    </div>`;
+  }
+
+  private renderAttachment(a: AttachmentView) {
+    if (!a.blob) {
+      return html`<span part="attachment">
+        ${a.name} <progress max="1" .value=${a.progress} aria-label=${`Receiving ${a.name}`}></progress>
+      </span>`;
+    }
+    const url = this.urlFor(a.blob);
+    if (a.mime.startsWith('image/')) {
+      return html`<a part="attachment" href=${url} target="_blank" rel="noopener" download=${a.name}
+        ><img src=${url} alt=${`Image: ${a.name}`}
+      /></a>`;
+    }
+    return html`<a part="attachment" href=${url} target="_blank" rel="noopener" download=${a.name}
+      >📄 ${a.name} (${formatBytes(a.size)})</a
+    >`;
+  }
+
+  private urlFor(blob: Blob): string {
+    let url = this.urls.get(blob);
+    if (!url) this.urls.set(blob, (url = URL.createObjectURL(blob)));
+    return url;
+  }
+
+  /** Revokes preview URLs of attachments no longer shown (an erased thread frees its bytes). */
+  private releaseUrls(): void {
+    const live = new Set(this.thread?.messages.flatMap((m) => m.attachments.map((a) => a.blob)) ?? []);
+    for (const [blob, url] of this.urls) {
+      if (!live.has(blob)) {
+        URL.revokeObjectURL(url);
+        this.urls.delete(blob);
+      }
+    }
+  }
+
+  private restore(): void {
+    if (this.thread) this.core?.open(this.thread.id);
+  }
+
+  private statusText(thread: ThreadState, state: ChatState): string {
+    if (state.connection === 'offline') return 'Offline — messages will be sent when the connection returns';
+    if (thread.ended) return 'Chat ended';
+    if (state.role === 'patient') return thread.present ? 'Care team online' : 'Waiting for the care team';
+    return thread.present ? 'Waiting in the queue' : 'Left';
+  }
+
+  private blockedReason(thread: ThreadState, state: ChatState): string | undefined {
+    if (thread.ended) return 'This chat has ended.';
+    if (state.role === 'provider' && !thread.present) return `${thread.patient.name} has left. You can no longer send messages.`;
+    return undefined;
+  }
+}
+
+function typingText(names: readonly string[]): string {
+  if (names.length === 0) return '';
+  if (names.length === 1) return `${names[0]} is typing…`;
+  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)} are typing…`;
+}

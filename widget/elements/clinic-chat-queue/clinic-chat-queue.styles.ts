@@ -1,0 +1,99 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    min-width: 0;
+    background: var(--_surface);
+    border: 1px solid var(--_border-color);
+    border-radius: var(--_radius);
+    overflow: hidden;
+  }
+  header {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 8px;
+    padding: 10px 12px;
+    border-bottom: 1px solid var(--_border-color);
+  }
+  h2 {
+    margin: 0;
+    font-size: 1em;
+  }
+  [part~='notify-toggle'] {
+    min-height: 32px;
+    padding: 0 10px;
+    border: 1px solid var(--_border-color);
+    border-radius: 999px;
+    background: var(--_background);
+    font-size: 0.8em;
+  }
+  [part~='notify-toggle'][aria-pressed='true'] {
+    background: var(--_accent);
+    color: var(--_accent-contrast);
+    border-color: var(--_accent);
+  }
+  ul {
+    margin: 0;
+    padding: 6px;
+    list-style: none;
+    overflow-y: auto;
+  }
+  [part~='queue-item'] {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    width: 100%;
+    min-height: 44px;
+    padding: 6px 10px;
+    border: 1px solid transparent;
+    border-radius: calc(var(--_radius) * 0.75);
+    background: transparent;
+    text-align: start;
+  }
+  [part~='queue-item']:hover {
+    border-color: var(--_border-color);
+  }
+  [part~='queue-item'][aria-current='true'] {
+    background: var(--_background);
+    border-color: var(--_accent);
+  }
+  .who {
+    flex: 1;
+    min-width: 0;
+    display: flex;
+    flex-direction: column;
+  }
+  .name {
+    font-weight: 600;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  [part~='queue-status'] {
+    color: var(--_muted-color);
+    font-size: 0.8em;
+  }
+  [part~='queue-item'][data-present='false'] .name {
+    color: var(--_muted-color);
+  }
+  [part~='badge'] {
+    min-width: 22px;
+    height: 22px;
+    padding: 0 6px;
+    border-radius: 999px;
+    background: var(--_badge-background);
+    color: var(--_badge-color);
+    font-size: 0.8em;
+    font-weight: 700;
+    line-height: 22px;
+    text-align: center;
+  }
+  .empty {
+    padding: 12px;
+    margin: 0;
+    color: var(--_muted-color);
+  }
+`;

@@ -1,0 +1,104 @@
+// The care team's queue: every patient waiting or in the call, with unread badges.
+import { LitElement, html, nothing } from 'lit';
+import { property } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ChatCore } from '../../core/chat-core.js';
+import type { ChatState, ThreadState } from '../../core/types.js';
+import { base } from '../theme.js';
+import { styles } from './clinic-chat-queue.styles.js';
+
+/**
+ * The provider's queue of patients. Up and Down arrows move between patients.
+ *
+ * @summary Patient queue with unread badges and the notification toggle.
+ * @csspart queue - The queue's list.
+ * @csspart queue-item - One patient's button.
+ * @csspart queue-status - Waiting, left or ended, under the patient's name.
+ * @csspart badge - The unread count of a patient.
+ * @csspart notify-toggle - Turns sound and desktop notifications on or off.
+ * @fires clinic-chat-notifications-change - Internal: the toggle was pressed; `<clinic-chat>` handles it.
+ */
+export class ClinicChatQueue extends LitElement {
+  static override styles = [base, styles];
+
+  static define(tag = 'clinic-chat-queue'): void {
+    if (!customElements.get(tag)) customElements.define(tag, this);
+  }
+
+  @property({ attribute: false }) core?: ChatCore;
+  @property({ attribute: false }) state?: ChatState;
+
+  /** Moves focus to a patient's entry (after their box closes). */
+  focusPatient(id: string): void {
+    this.renderRoot.querySelector<HTMLButtonElement>(`[data-id="${CSS.escape(id)}"]`)?.focus();
+  }
+
+  protected override render() {
+    const state = this.state;
+    if (!state) return nothing;
+    const threads = state.threads;
+    return html`
+      <header>
+        <h2 id="queue-title">Patients <span class="visually-hidden">in the queue</span>(${threads.filter((t) => t.present).length})</h2>
+        <button
+          part="notify-toggle"
+          type="button"
+          aria-pressed=${state.notifications ? 'true' : 'false'}
+          @click=${this.toggleNotifications}
+        >
+          Alerts ${state.notifications ? 'on' : 'off'}
+        </button>
+      </header>
+      ${threads.length === 0
+        ? html`<p class="empty">No patients waiting.</p>`
+        : html`<ul part="queue" aria-labelledby="queue-title" @keydown=${this.onKeydown}>
+            ${repeat(
+              threads,
+              (t) => t.id,
+              (t) => this.renderItem(t, state),
+            )}
+          </ul>`}
+    `;
+  }
+
+  private renderItem(t: ThreadState, state: ChatState) {
+    const status = t.ended ? 'Chat ended' : t.present ? (t.typing.length ? 'Typing…' : 'Waiting') : 'Left';
+    const unread = t.unread ? `, ${t.unread} unread` : '';
+    const current = state.active === t.id && state.box !== 'closed';
+    return html`<li>
+      <button
+        part="queue-item"
+        type="button"
+        data-id=${t.id}
+        data-present=${String(t.present)}
+        aria-current=${current ? 'true' : 'false'}
+        aria-label=${`${t.patient.name}${unread}, ${status.toLowerCase()}`}
+        @click=${() => this.pick(t.id)}
+      >
+        <span class="who">
+          <span class="name">${t.patient.name}</span>
+          <span part="queue-status">${status}</span>
+        </span>
+        ${t.unread ? html`<span part="badge" aria-hidden="true">${t.unread > 99 ? '99+' : t.unread}</span>` : nothing}
+      </button>
+    </li>`;
+  }
+
+  private pick(id: string): void {
+    this.dispatchEvent(new CustomEvent('clinic-chat-queue-pick', { detail: { id } }));
+  }
+
+  private toggleNotifications(): void {
+    this.dispatchEvent(new CustomEvent('clinic-chat-notifications-change'));
+  }
+
+  private onKeydown(event: KeyboardEvent): void {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp' && event.key !== 'Home' && event.key !== 'End') return;
+    const items = [...this.renderRoot.querySelectorAll<HTMLButtonElement>('[part~="queue-item"]')];
+    const at = items.indexOf(this.renderRoot.querySelector(':focus') as HTMLButtonElement);
+    const next =
+      event.key === 'Home' ? 0 : event.key === 'End' ? items.length - 1 : Math.max(0, Math.min(items.length - 1, at + (event.key === 'ArrowDown' ? 1 : -1)));
+    items[next]?.focus();
+    event.preventDefault();
+  }
+}
