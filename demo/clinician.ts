@@ -2,7 +2,6 @@
 // offers the retention setting and shows the unread total in the tab title, where a
 // clinician working in another tab still sees it.
 import '../widget/define.js';
-import type { CoreEventMap } from '../widget/core/types.js';
 import type { ClinicChat } from '../widget/index.js';
 
 const chat = document.querySelector('clinic-chat') as ClinicChat;
@@ -15,6 +14,6 @@ retention.addEventListener('change', () => {
 });
 
 chat.addEventListener('clinic-chat-unread', (event) => {
-  const { total } = (event as CustomEvent<CoreEventMap['unread']>).detail;
+  const { total } = event.detail;
   document.title = total > 0 ? `(${total}) ${baseTitle}` : baseTitle;
 });

@@ -60,7 +60,7 @@ class Call {
 
 const transport = new PortTransport();
 const chat = document.createElement('clinic-chat') as ClinicChat;
-chat.setAttribute('role', side);
+chat.setAttribute('chat-role', side);
 chat.setAttribute('me', JSON.stringify(me));
 if (side === 'patient') chat.setAttribute('visit', visit);
 // Given before the element is connected, so it never starts on its default transport.

@@ -1,6 +1,5 @@
 // The patient's virtual waiting room. Who this tab is comes from the URL; the chat joins
 // the "demo" room over BroadcastChannel, where the clinician page lists it in its queue.
-import type { CoreEventMap } from '../widget/core/types.js';
 import type { ClinicChat } from '../widget/index.js';
 import { idParam, patientFromUrl } from './identity.js';
 
@@ -26,7 +25,7 @@ byId('visit-id').textContent = visit;
 
 const status = byId('queue-status');
 chat.addEventListener('clinic-chat-message', (event) => {
-  const { message } = (event as CustomEvent<CoreEventMap['message']>).detail;
+  const { message } = event.detail;
   if (!message.mine) status.textContent = `${message.from.name} from the care team has answered you in the chat.`;
 });
 chat.addEventListener('clinic-chat-ended', () => {

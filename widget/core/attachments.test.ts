@@ -119,6 +119,13 @@ describe('ChunkAssembler', () => {
     expect(assembler.progress).toBe(0);
   });
 
+  it('refuses a negative or fractional index and counts nothing for it', () => {
+    const assembler = new ChunkAssembler(3, bytes.length);
+    expect(assembler.add(-1, 3, chunks[0])).toBe(false);
+    expect(assembler.add(0.5, 3, chunks[0])).toBe(false);
+    expect(assembler.progress).toBe(0);
+  });
+
   it('refuses a chunk that claims a different chunk count', () => {
     const assembler = new ChunkAssembler(3, bytes.length);
     expect(assembler.add(0, 4, chunks[0])).toBe(false);

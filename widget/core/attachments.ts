@@ -55,7 +55,7 @@ export class ChunkAssembler {
 
   /** Adds a chunk; returns false if it does not fit (wrong count, out of range, overflow). */
   add(index: number, count: number, data: string): boolean {
-    if (count !== this.count || index >= this.count) return false;
+    if (count !== this.count || index < 0 || index >= this.count || !Number.isInteger(index)) return false;
     if (this.parts[index]) return true;
     const part = fromBase64(data);
     if (this.bytes + part.length > this.size) return false;

@@ -2,12 +2,12 @@
 // MessagePort, EventTarget), and the core riding a port that drops and is replaced.
 // Delivery on these channels is asynchronous, so tests wait for what they expect with
 // vi.waitFor, and prove that something never arrives by sending a later marker behind it.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { LIMITS, PROTOCOL_VERSION, encodeFrame, type Frame, type OutgoingFrame, type ProtocolError } from '../../protocol/index.js';
 import { ChatCore } from '../core/chat-core.js';
 import type { ChatMessage } from '../core/types.js';
 import { LocalTransport } from './local.js';
-import { PortTransport } from './port.js';
+import { PortTransport, type PortLike } from './port.js';
 import type { TransportSink, TransportStatus } from './transport.js';
 
 const cleanups: Array<() => void> = [];
@@ -38,7 +38,7 @@ function rawRoom(room: string): BroadcastChannel {
 function local(room: string) {
   const transport = new LocalTransport(room);
   const sink = recorder();
-  transport.open(sink);
+  transport.open(sink.sink);
   cleanups.push(() => transport.close());
   return { transport, ...sink };
 }
@@ -52,7 +52,7 @@ function recorder() {
     error: (error) => errors.push(error),
     status: (status) => statuses.push(status),
   };
-  return { sink, frames, errors, statuses, ...sink };
+  return { sink, frames, errors, statuses };
 }
 
 function port(channel?: MessagePort) {
@@ -185,6 +185,14 @@ describe('LocalTransport', () => {
 });
 
 describe('PortTransport', () => {
+  // Enforced by the typecheck (tsc), not at run time: a host must be able to pass its channel as is.
+  it('accepts the channels a host page has without a cast', () => {
+    expectTypeOf<RTCDataChannel>().toExtend<PortLike>();
+    expectTypeOf<WebSocket>().toExtend<PortLike>();
+    expectTypeOf<MessagePort>().toExtend<PortLike>();
+    expectTypeOf<FakeDataChannel>().toExtend<PortLike>();
+  });
+
   it('over a MessagePort reports up at once, and sends and receives both ways', async () => {
     const { port1, port2 } = messageChannel();
     const ana = port(port1);
@@ -308,7 +316,7 @@ describe('PortTransport', () => {
 });
 
 describe('ChatCore over a PortTransport pair', () => {
-  const fast = { retryMs: 100, heartbeatMs: 200 };
+  const fast = { retryMs: 100, heartbeatMs: 100 };
 
   function start(core: ChatCore): ChatCore {
     cleanups.push(() => core.stop());
@@ -354,9 +362,14 @@ describe('ChatCore over a PortTransport pair', () => {
     const whileDown = ['one', 'two', 'three', 'four', 'five'];
     for (const text of whileDown) await ana.send(text);
     expect(statusOf(ana, whileDown)).toEqual(whileDown.map(() => 'sending'));
-    // Several retry periods pass with no channel.
-    await new Promise((resolve) => setTimeout(resolve, 3 * fast.retryMs));
+    // The drop outlasts three heartbeats: each side decides the other has gone, so the
+    // reunion below resends on both the transport coming up and the peer reappearing.
+    await vi.waitFor(() => {
+      expect(ana.state.threads[0].present).toBe(false);
+      expect(lee.state.threads[0].present).toBe(false);
+    });
     expect(statusOf(ana, whileDown)).toEqual(whileDown.map(() => 'sending'));
+    expect(texts(lee)).toEqual(['Hello, I have a rash', 'Can you describe it?']);
 
     const second = messageChannel();
     patientPort.attach(second.port1);
@@ -364,6 +377,7 @@ describe('ChatCore over a PortTransport pair', () => {
     await vi.waitFor(() => expect(statusOf(ana, whileDown)).toEqual(whileDown.map(() => 'delivered')), { timeout: 3000 });
     expect(ana.state.connection).toBe('online');
     expect(lee.state.connection).toBe('online');
+    expect(ana.state.threads[0].present).toBe(true);
 
     // Let retries that crossed the receipts arrive: they must not show twice.
     await new Promise((resolve) => setTimeout(resolve, 3 * fast.retryMs));

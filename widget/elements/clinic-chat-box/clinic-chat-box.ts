@@ -23,6 +23,7 @@ const REASON_TEXT = {
  * A chat box for one thread.
  *
  * @summary Header, message log and composer of one conversation.
+ * @tag clinic-chat-box
  * @csspart box - The box.
  * @csspart header - The header bar with title, status and actions.
  * @csspart title - The box title: the patient's name, or the patient's heading.

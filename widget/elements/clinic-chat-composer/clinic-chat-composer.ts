@@ -15,6 +15,7 @@ interface Picked {
  * The composer inside a chat box. Enter sends, Shift+Enter starts a new line.
  *
  * @summary Message input with attachments.
+ * @tag clinic-chat-composer
  * @csspart composer - The composer's container.
  * @csspart input - The message textarea.
  * @csspart attach-button - Opens the file picker.

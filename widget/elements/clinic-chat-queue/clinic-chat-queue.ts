@@ -11,6 +11,7 @@ import { styles } from './clinic-chat-queue.styles.js';
  * The provider's queue of patients. Up and Down arrows move between patients.
  *
  * @summary Patient queue with unread badges and the notification toggle.
+ * @tag clinic-chat-queue
  * @csspart queue - The queue's list.
  * @csspart queue-item - One patient's button.
  * @csspart queue-status - Waiting, left or ended, under the patient's name.

@@ -30,6 +30,7 @@ const DEFAULT_MAX_FILE = 5 * 1024 * 1024;
  * In ephemeral mode (the default) messages live only in this page's memory.
  *
  * @summary Embeddable patient–care team chat.
+ * @tag clinic-chat
  *
  * @fires clinic-chat-message - A message arrived. `detail: { thread, message }`.
  * @fires clinic-chat-unread - A thread's unread count changed. `detail: { thread, unread, total }`.
@@ -44,15 +45,30 @@ const DEFAULT_MAX_FILE = 5 * 1024 * 1024;
  * @csspart launcher - The patient's button that re-opens a minimized or closed box.
  * @csspart badge - An unread count (launcher and queue).
  * @csspart empty - The provider's placeholder when no box is open.
- * @csspart queue - The list of patients. @csspart queue-item - One patient. @csspart queue-status - Their status line.
+ * @csspart queue - The list of patients.
+ * @csspart queue-item - One patient.
+ * @csspart queue-status - Their status line.
  * @csspart notify-toggle - Sound and desktop notifications on/off.
- * @csspart box - A chat box. @csspart header - Its header. @csspart title - Its title. @csspart status - Its presence line.
- * @csspart minimize-button - Minimize/restore. @csspart close-button - Close. @csspart end-button - End chat.
- * @csspart messages - The message log. @csspart message - A message (with `message-mine` or `message-theirs`).
- * @csspart author - Sender's name. @csspart delivery - Delivery status (`delivery-failed` when failed).
- * @csspart attachment - An attachment. @csspart typing - The typing line. @csspart banner - Chat ended / patient left.
- * @csspart composer - The composer. @csspart input - The textarea. @csspart attach-button - Attach.
- * @csspart send-button - Send. @csspart file-chip - A picked file. @csspart error - Why something was not sent.
+ * @csspart box - A chat box.
+ * @csspart header - Its header.
+ * @csspart title - Its title.
+ * @csspart status - Its presence line.
+ * @csspart minimize-button - Minimize/restore.
+ * @csspart close-button - Close.
+ * @csspart end-button - End chat.
+ * @csspart messages - The message log.
+ * @csspart message - A message (with `message-mine` or `message-theirs`).
+ * @csspart author - Sender's name.
+ * @csspart delivery - Delivery status (`delivery-failed` when failed).
+ * @csspart attachment - An attachment.
+ * @csspart typing - The typing line.
+ * @csspart banner - Chat ended / patient left.
+ * @csspart composer - The composer.
+ * @csspart input - The textarea.
+ * @csspart attach-button - Attach.
+ * @csspart send-button - Send.
+ * @csspart file-chip - A picked file.
+ * @csspart error - Why something was not sent.
  *
  * @cssproperty --clinic-chat-background - Box background.
  * @cssproperty --clinic-chat-surface - Headers, queue and banners.
@@ -61,13 +77,18 @@ const DEFAULT_MAX_FILE = 5 * 1024 * 1024;
  * @cssproperty --clinic-chat-border-color - Borders.
  * @cssproperty --clinic-chat-accent - Brand colour: send button, launcher, focus of the current patient.
  * @cssproperty --clinic-chat-accent-contrast - Text on the accent colour.
- * @cssproperty --clinic-chat-mine-background - Own message bubbles. @cssproperty --clinic-chat-mine-color - Their text.
- * @cssproperty --clinic-chat-theirs-background - Others' bubbles. @cssproperty --clinic-chat-theirs-color - Their text.
- * @cssproperty --clinic-chat-badge-background - Unread badges. @cssproperty --clinic-chat-badge-color - Badge text.
+ * @cssproperty --clinic-chat-mine-background - Own message bubbles.
+ * @cssproperty --clinic-chat-mine-color - Text of own bubbles.
+ * @cssproperty --clinic-chat-theirs-background - Others' bubbles.
+ * @cssproperty --clinic-chat-theirs-color - Text of others' bubbles.
+ * @cssproperty --clinic-chat-badge-background - Unread badges.
+ * @cssproperty --clinic-chat-badge-color - Badge text.
  * @cssproperty --clinic-chat-danger-color - Failures and "End chat".
  * @cssproperty --clinic-chat-focus-ring - Keyboard focus outline.
- * @cssproperty --clinic-chat-radius - Corner radius. @cssproperty --clinic-chat-font - Font family.
- * @cssproperty --clinic-chat-font-size - Base font size. @cssproperty --clinic-chat-height - Height of the box or provider layout.
+ * @cssproperty --clinic-chat-radius - Corner radius.
+ * @cssproperty --clinic-chat-font - Font family.
+ * @cssproperty --clinic-chat-font-size - Base font size.
+ * @cssproperty --clinic-chat-height - Height of the box or provider layout.
  */
 export class ClinicChat extends LitElement {
   static override styles = [themeTokens, base, styles];
