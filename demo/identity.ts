@@ -25,6 +25,14 @@ export function patientFromUrl(params: URLSearchParams): DemoIdentity {
   return { id, name };
 }
 
+/**
+ * Writes the identity into the address bar, so a reload comes back as the same person (the
+ * URL is the demo's only memory; nothing goes into browser storage).
+ */
+export function keepInUrl(params: Record<string, string>): void {
+  history.replaceState(null, '', `${location.pathname}?${new URLSearchParams(params)}`);
+}
+
 function randomSuffix(): string {
   return crypto.randomUUID().slice(0, 8);
 }

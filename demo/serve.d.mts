@@ -1,6 +1,4 @@
 // Types for serve.mjs, which stays plain JavaScript so `node demo/serve.mjs` runs without a build.
-export declare const CONTENT_SECURITY_POLICY: string;
-
 export interface DemoServer {
   /** Base URL of the running site, ending with a slash. */
   url: string;

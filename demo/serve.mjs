@@ -12,7 +12,7 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
  * demo proves the element works under it. `connect-src 'self'` also covers Vite's HMR socket
  * (CSP3 matches ws: to the page's own host); blob: is for attachment previews.
  */
-export const CONTENT_SECURITY_POLICY = [
+const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",

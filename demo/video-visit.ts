@@ -4,7 +4,7 @@
 // BroadcastChannel; there is no STUN server and no camera.
 import '../widget/define.js';
 import { PortTransport, type ClinicChat } from '../widget/index.js';
-import { CLINICIAN, idParam, patientFromUrl, type DemoIdentity } from './identity.js';
+import { CLINICIAN, idParam, keepInUrl, patientFromUrl, type DemoIdentity } from './identity.js';
 
 type Side = 'provider' | 'patient';
 
@@ -15,10 +15,10 @@ type Side = 'provider' | 'patient';
  * offer/answer round, so an answer or candidate from an older round is ignored.
  */
 type Signal =
-  | { kind: 'hello'; side: Side; name: string }
-  | { kind: 'offer' | 'answer'; side: Side; name: string; call: string; sdp: string }
+  | { kind: 'hello'; side: Side; who: DemoIdentity }
+  | { kind: 'offer' | 'answer'; side: Side; who: DemoIdentity; call: string; sdp: string }
   | { kind: 'candidate'; side: Side; call: string; candidate: RTCIceCandidateInit }
-  | { kind: 'bye'; side: Side; name: string };
+  | { kind: 'bye'; side: Side; who: DemoIdentity };
 
 const CONNECTED = 'Connected over a peer-to-peer data channel';
 
@@ -26,6 +26,7 @@ const params = new URLSearchParams(location.search);
 const side: Side = params.get('role') === 'provider' ? 'provider' : 'patient';
 const visit = idParam(params, 'visit') ?? 'v-100';
 const me: DemoIdentity = side === 'provider' ? CLINICIAN : patientFromUrl(params);
+keepInUrl(side === 'provider' ? { role: side, visit } : { role: side, visit, id: me.id, name: me.name });
 
 /** One peer connection with its chat channel; replaced whole when the call is re-established. */
 class Call {
@@ -78,7 +79,7 @@ let peerLeft = false;
 signal.addEventListener('message', (event: MessageEvent<Signal>) => {
   const message = event.data;
   if (message.side === side) return; // another tab playing this side; not our peer
-  if ('name' in message) showTile('remote', message.name, message.name);
+  if ('who' in message) showTile('remote', message.who.name, message.who.name);
   switch (message.kind) {
     case 'hello':
       peerLeft = false;
@@ -89,25 +90,30 @@ signal.addEventListener('message', (event: MessageEvent<Signal>) => {
       if (side === 'patient') answer(message.call, message.sdp).catch(failed);
       return;
     case 'answer':
-      if (side === 'provider' && call?.id === message.call) call.setRemote({ type: 'answer', sdp: message.sdp }).catch(failed);
+      if (side !== 'provider' || call?.id !== message.call) return;
+      call.setRemote({ type: 'answer', sdp: message.sdp }).catch(failed);
+      showPatient(message.who).catch(failed);
       return;
     case 'candidate':
       if (call?.id === message.call) call.addCandidate(message.candidate);
       return;
     case 'bye':
       peerLeft = true;
-      setStatus(`${message.name} left the call. Waiting for them to come back…`);
+      setStatus(`${message.who.name} left the call. Waiting for them to come back…`);
       return;
   }
 });
 
 addEventListener('pagehide', () => {
-  post({ kind: 'bye', side, name: me.name });
-  call?.close();
+  post({ kind: 'bye', side, who: me });
+  // Forget the call first, so closing its channel does not read as a drop to recover from.
+  const ending = call;
+  call = undefined;
+  ending?.close();
 });
 
 if (side === 'provider') offer().catch(failed);
-else post({ kind: 'hello', side, name: me.name });
+else post({ kind: 'hello', side, who: me });
 
 /** Starts a new call round and gives its channel to the chat, which resends what the peer missed. */
 function replaceCall(id: string): Call {
@@ -134,7 +140,7 @@ async function offer(): Promise<void> {
   setStatus('Connecting…');
   await next.pc.setLocalDescription();
   if (call !== next) return; // superseded while the offer was made
-  post({ kind: 'offer', side, name: me.name, call: next.id, sdp: next.pc.localDescription!.sdp });
+  post({ kind: 'offer', side, who: me, call: next.id, sdp: next.pc.localDescription!.sdp });
 }
 
 async function answer(id: string, sdp: string): Promise<void> {
@@ -143,13 +149,24 @@ async function answer(id: string, sdp: string): Promise<void> {
   await next.setRemote({ type: 'offer', sdp });
   await next.pc.setLocalDescription();
   if (call !== next) return;
-  post({ kind: 'answer', side, name: me.name, call: next.id, sdp: next.pc.localDescription!.sdp });
+  post({ kind: 'answer', side, who: me, call: next.id, sdp: next.pc.localDescription!.sdp });
 }
 
 /** The offerer starts over; the answerer asks for a new offer. */
 function reconnect(): void {
   if (side === 'provider') offer().catch(failed);
-  else post({ kind: 'hello', side, name: me.name });
+  else post({ kind: 'hello', side, who: me });
+}
+
+/**
+ * The clinician's page knows from the call who the patient is, so it owns the queue (the
+ * element's `queue` property) and opens the box on them: a video visit has one patient.
+ * The same patient back after a reload changes nothing, so a box the clinician closed stays closed.
+ */
+async function showPatient(patient: DemoIdentity): Promise<void> {
+  chat.queue = [{ id: patient.id, name: patient.name, visit }];
+  await chat.updateComplete;
+  if (chat.state?.active !== patient.id) await chat.open(patient.id);
 }
 
 function post(message: Signal): void {

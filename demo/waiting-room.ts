@@ -1,16 +1,13 @@
 // The patient's virtual waiting room. Who this tab is comes from the URL; the chat joins
 // the "demo" room over BroadcastChannel, where the clinician page lists it in its queue.
 import type { ClinicChat } from '../widget/index.js';
-import { idParam, patientFromUrl } from './identity.js';
+import { idParam, keepInUrl, patientFromUrl } from './identity.js';
 
 const params = new URLSearchParams(location.search);
 const patient = patientFromUrl(params);
 const visit = idParam(params, 'visit') ?? `visit-${patient.id}`;
 
-// Put the identity in the address bar, so a reload comes back as the same patient (the URL
-// is the demo's only memory; nothing goes into browser storage).
-const canonical = new URLSearchParams({ id: patient.id, name: patient.name, visit });
-history.replaceState(null, '', `${location.pathname}?${canonical}`);
+keepInUrl({ id: patient.id, name: patient.name, visit });
 
 const chat = document.querySelector('clinic-chat') as ClinicChat;
 // Set before the element is defined, so it starts once, already as this patient.

@@ -92,6 +92,7 @@ describe('the demo clinic: one clinician, two patients in the waiting room', () 
     expect(shown).toContain(CLINICIAN_REPLIES);
     expect(shown).not.toContain(BEN_ASKS);
 
+    // For a human look at the layout (E2E_SCREENSHOT_DIR=/tmp/shots); never written into the repo by default.
     if (process.env.E2E_SCREENSHOT_DIR) {
       await clinician.screenshot({ path: `${process.env.E2E_SCREENSHOT_DIR}/clinician-two-patients.png` });
     }

@@ -7,8 +7,8 @@ import { startDemo, type DemoServer } from '../demo/serve.mjs';
 import { launchChromium } from './browser.js';
 import {
   chatMessage,
+  messageBox,
   NOTHING_STORED,
-  queueItem,
   SETTLE,
   storedState,
   textOf,
@@ -23,6 +23,8 @@ declare global {
     __dataChannelSends: string[];
     /** Test instrumentation: the name of every BroadcastChannel the page posted to. */
     __broadcastNames: string[];
+    /** Test instrumentation: every data channel the page created, newest last. */
+    __dataChannels: RTCDataChannel[];
   }
 }
 
@@ -60,6 +62,13 @@ describe('the video visit: chat over the call’s RTCDataChannel', () => {
     await context.addInitScript(() => {
       window.__dataChannelSends = [];
       window.__broadcastNames = [];
+      window.__dataChannels = [];
+      const create = RTCPeerConnection.prototype.createDataChannel;
+      RTCPeerConnection.prototype.createDataChannel = function (this: RTCPeerConnection, ...args: Parameters<typeof create>) {
+        const channel = create.apply(this, args);
+        window.__dataChannels.push(channel);
+        return channel;
+      };
       const send = RTCDataChannel.prototype.send as (this: RTCDataChannel, data: unknown) => void;
       RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: unknown) {
         if (typeof data === 'string') window.__dataChannelSends.push(data);
@@ -86,7 +95,6 @@ describe('the video visit: chat over the call’s RTCDataChannel', () => {
     await expect.poll(() => callStatus(patient), SETTLE).toBe(CONNECTED);
 
     await writeAndPressEnter(patient, 'Can you hear me? My microphone is off');
-    await queueItem(provider, 'Ana Ortiz').click();
     await chatMessage(provider, 'My microphone is off').waitFor({ timeout: SETTLE.timeout });
 
     await writeAndClickSend(provider, 'No sound here either, let us type');
@@ -108,8 +116,15 @@ describe('the video visit: chat over the call’s RTCDataChannel', () => {
     await expect.poll(() => callStatus(provider), SETTLE).toBe(CONNECTED);
     await expect.poll(() => callStatus(patient), SETTLE).toBe(CONNECTED);
     await writeAndPressEnter(patient, 'Hello from the patient');
-    await queueItem(provider, 'Ana Ortiz').click();
     await chatMessage(provider, 'Hello from the patient').waitFor({ timeout: SETTLE.timeout });
+  });
+
+  it("opens the clinician's chat box on the patient in the call without a click", async () => {
+    const provider = await openPage(visitPage('v-auto-open', 'provider'));
+    await openPage(visitPage('v-auto-open', 'patient'));
+
+    await expect.poll(() => textOf(provider.locator('clinic-chat [part~="title"]')), SETTLE).toBe('Ana Ortiz');
+    await expect(messageBox(provider).isEditable()).resolves.toBe(true);
   });
 
   it('keeps chatting over a new data channel after the patient reloads the page', async () => {
@@ -117,7 +132,6 @@ describe('the video visit: chat over the call’s RTCDataChannel', () => {
     const patient = await openPage(visitPage('v-reload', 'patient'));
     await expect.poll(() => callStatus(provider), SETTLE).toBe(CONNECTED);
     await writeAndPressEnter(patient, 'First line before my page reloads');
-    await queueItem(provider, 'Ana Ortiz').click();
     await chatMessage(provider, 'First line').waitFor({ timeout: SETTLE.timeout });
 
     await patient.reload();
@@ -128,6 +142,23 @@ describe('the video visit: chat over the call’s RTCDataChannel', () => {
     await chatMessage(patient, 'Welcome back').waitFor({ timeout: SETTLE.timeout });
     await writeAndPressEnter(patient, 'Thanks, I am back');
     await chatMessage(provider, 'I am back').waitFor({ timeout: SETTLE.timeout });
+  });
+
+  it('delivers a message written while the data channel was down once the call reconnects', async () => {
+    const provider = await openPage(visitPage('v-drop', 'provider'));
+    const patient = await openPage(visitPage('v-drop', 'patient'));
+    await expect.poll(() => callStatus(patient), SETTLE).toBe(CONNECTED);
+    await expect.poll(() => textOf(provider.locator('clinic-chat [part~="title"]')), SETTLE).toBe('Ana Ortiz');
+
+    // Drop the channel under both pages (no reload): each page has to build a new call.
+    await patient.evaluate(() => window.__dataChannels.at(-1)!.close());
+    await writeAndPressEnter(patient, 'Typed while the line was down');
+
+    await chatMessage(provider, 'Typed while the line was down').waitFor({ timeout: SETTLE.timeout });
+    expect(await patient.evaluate(() => window.__dataChannels.length)).toBeGreaterThan(1);
+    expect(await provider.evaluate(() => window.__dataChannels.length)).toBeGreaterThan(1);
+    await writeAndClickSend(provider, 'Got it over the new channel');
+    await chatMessage(patient, 'Got it over the new channel').waitFor({ timeout: SETTLE.timeout });
   });
 
   it('leaves nothing in browser storage on either side of the call', async () => {

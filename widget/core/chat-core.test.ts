@@ -48,7 +48,9 @@ describe('ChatCore', () => {
   it('puts a patient who joins into the provider queue, in order of arrival', () => {
     const w = world();
     const { core: dr } = w.provider();
+    const presence = record(dr, 'presence');
     w.patient('ana', 'Ana');
+    expect(presence).toEqual([{ thread: 'ana', present: true }]);
     vi.advanceTimersByTime(10);
     w.patient('ben', 'Ben');
     w.bus.flush();

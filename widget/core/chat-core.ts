@@ -335,6 +335,7 @@ export class ChatCore {
       if (peer.role !== 'patient') return;
       const known = this.threads.get(peer.id);
       this.ensureThread(peer, frame.visit);
+      if (!known && frame.state !== 'left') this.events.emit('presence', { thread: peer.id, present: true });
       if (known && frame.visit && known.visit !== frame.visit) this.newVisit(peer.id, frame.visit);
       if (known && known.patient.name !== peer.name) this.updateThread(peer.id, { patient: peer });
       this.heard(peer, frame.state !== 'left');

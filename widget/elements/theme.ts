@@ -64,7 +64,7 @@ export const themeTokens = css`
   }
 `;
 
-/** Shared bits every inner element needs: box sizing, focus ring, visually hidden text. */
+/** Shared bits every inner element needs: box sizing, focus ring, icons, badges, visually hidden text. */
 export const base = css`
   :host {
     box-sizing: border-box;
@@ -92,6 +92,28 @@ export const base = css`
   :focus-visible {
     outline: 2px solid var(--_focus-ring);
     outline-offset: 2px;
+  }
+  svg {
+    width: 18px;
+    height: 18px;
+    vertical-align: middle;
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 2;
+    stroke-linecap: round;
+    stroke-linejoin: round;
+  }
+  [part~='badge'] {
+    min-width: 22px;
+    height: 22px;
+    padding: 0 6px;
+    border-radius: 999px;
+    background: var(--_badge-background);
+    color: var(--_badge-color);
+    font-size: 0.8em;
+    font-weight: 700;
+    line-height: 22px;
+    text-align: center;
   }
   .visually-hidden {
     position: absolute;

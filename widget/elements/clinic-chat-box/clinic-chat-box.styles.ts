@@ -14,6 +14,12 @@ export const styles = css`
   :host([minimized]) {
     flex: 0 0 auto;
   }
+  [part~='box'] {
+    display: flex;
+    flex-direction: column;
+    flex: 1;
+    min-height: 0;
+  }
   [part~='header'] {
     display: flex;
     align-items: center;
@@ -90,8 +96,10 @@ export const styles = css`
     border-radius: var(--_radius);
     background: var(--_theirs-background);
     color: var(--_theirs-color);
-    white-space: pre-wrap;
     overflow-wrap: anywhere;
+  }
+  [part~='text'] {
+    white-space: pre-wrap;
   }
   [part~='message-mine'] .bubble {
     background: var(--_mine-background);
@@ -108,8 +116,11 @@ export const styles = css`
   }
   [part~='attachment'] {
     display: block;
-    margin-top: 6px;
     color: inherit;
+  }
+  [part~='text'] + [part~='attachment'],
+  [part~='attachment'] + [part~='attachment'] {
+    margin-top: 6px;
   }
   [part~='attachment'] img {
     display: block;

@@ -7,6 +7,7 @@ import type { ChatCore } from '../../core/chat-core.js';
 import { formatBytes } from '../../core/chat-core.js';
 import type { AttachmentView, ChatMessage, ChatState, ThreadState } from '../../core/types.js';
 import { ClinicChatComposer } from '../clinic-chat-composer/clinic-chat-composer.js';
+import { icons } from '../icons.js';
 import { base } from '../theme.js';
 import { styles } from './clinic-chat-box.styles.js';
 
@@ -34,6 +35,7 @@ const REASON_TEXT = {
  * @csspart messages - The message log (an ARIA live log).
  * @csspart message - One message; also `message-mine` or `message-theirs`.
  * @csspart author - The sender's name.
+ * @csspart text - A message's text.
  * @csspart delivery - Delivery status of an own message; `delivery-failed` when it failed.
  * @csspart attachment - An attachment link or image preview.
  * @csspart typing - The "is typing" line.
@@ -118,10 +120,10 @@ export class ClinicChatBox extends LitElement {
               aria-expanded=${this.minimized ? 'false' : 'true'}
               @click=${() => (this.minimized ? this.restore() : this.core?.minimize())}
             >
-              <span aria-hidden="true">${this.minimized ? '▴' : '▾'}</span>
+              ${this.minimized ? icons.restore : icons.minimize}
             </button>
             <button part="close-button" type="button" aria-label="Close chat" @click=${() => this.core?.close()}>
-              <span aria-hidden="true">✕</span>
+              ${icons.close}
             </button>
           </div>
         </header>
@@ -155,8 +157,9 @@ export class ClinicChatBox extends LitElement {
     return html`<div part=${m.mine ? 'message message-mine' : 'message message-theirs'}>
       ${m.mine ? nothing : html`<span part="author">${m.from.name}</span>`}
       <div class="bubble">
-        ${m.mine ? html`<span class="visually-hidden">You: </span>` : nothing}${m.text}
-        ${m.attachments.map((a) => this.renderAttachment(a))}
+        ${m.mine ? html`<span class="visually-hidden">You: </span>` : nothing}${m.text
+          ? html`<span part="text">${m.text}</span>`
+          : nothing}${m.attachments.map((a) => this.renderAttachment(a))}
       </div>
       <span class="meta">
         <time datetime=${new Date(m.at).toISOString()}>${time}</time>
@@ -182,7 +185,7 @@ export class ClinicChatBox extends LitElement {
       /></a>`;
     }
     return html`<a part="attachment" href=${url} target="_blank" rel="noopener" download=${a.name}
-      >📄 ${a.name} (${formatBytes(a.size)})</a
+      >${icons.document} ${a.name} (${formatBytes(a.size)})</a
     >`;
   }
 

@@ -92,6 +92,10 @@ export const styles = css`
     color: var(--_muted-color);
     font-size: 0.8em;
   }
+  svg {
+    width: 20px;
+    height: 20px;
+  }
   input[type='file'] {
     display: none;
   }

@@ -3,6 +3,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { ATTACHMENT_TYPES, LIMITS, ProtocolError } from '../../../protocol/index.js';
 import type { ChatCore } from '../../core/chat-core.js';
+import { icons } from '../icons.js';
 import { base } from '../theme.js';
 import { styles } from './clinic-chat-composer.styles.js';
 
@@ -78,7 +79,7 @@ export class ClinicChatComposer extends LitElement {
             ?disabled=${this.disabled}
             @click=${() => this.picker.click()}
           >
-            <span aria-hidden="true">📎</span>
+            ${icons.attach}
           </button>
           <input type="file" multiple accept=${ATTACHMENT_TYPES.join(',')} tabindex="-1" @change=${this.onPick} />
           <textarea
@@ -86,7 +87,7 @@ export class ClinicChatComposer extends LitElement {
             rows="1"
             aria-label="Message"
             aria-describedby="hint error"
-            placeholder=${this.disabled ? this.disabledReason || 'Sending is not possible' : 'Write a message…'}
+            placeholder=${this.disabled ? 'Messaging is closed' : 'Write a message…'}
             maxlength=${LIMITS.textChars}
             ?disabled=${this.disabled}
             @keydown=${this.onKeydown}
@@ -97,7 +98,7 @@ export class ClinicChatComposer extends LitElement {
         <p id="error" part="error" role="alert">${this.error}</p>
         <p id="hint" class="hint">
           ${this.disabled
-            ? this.disabledReason
+            ? html`<span class="visually-hidden">${this.disabledReason}</span>`
             : length > LIMITS.textChars * 0.9
               ? `${LIMITS.textChars - length} characters left`
               : html`<span class="visually-hidden">Enter sends, Shift+Enter adds a line.</span>`}

@@ -79,18 +79,6 @@ export const styles = css`
   [part~='queue-item'][data-present='false'] .name {
     color: var(--_muted-color);
   }
-  [part~='badge'] {
-    min-width: 22px;
-    height: 22px;
-    padding: 0 6px;
-    border-radius: 999px;
-    background: var(--_badge-background);
-    color: var(--_badge-color);
-    font-size: 0.8em;
-    font-weight: 700;
-    line-height: 22px;
-    text-align: center;
-  }
   .empty {
     padding: 12px;
     margin: 0;

@@ -40,7 +40,7 @@ export class ClinicChatQueue extends LitElement {
     const threads = state.threads;
     return html`
       <header>
-        <h2 id="queue-title">Patients <span class="visually-hidden">in the queue</span>(${threads.filter((t) => t.present).length})</h2>
+        <h2 id="queue-title">Patients <span class="visually-hidden">in the queue</span>(${threads.length})</h2>
         <button
           part="notify-toggle"
           type="button"

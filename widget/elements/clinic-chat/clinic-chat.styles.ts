@@ -61,15 +61,4 @@ export const styles = css`
     font-weight: 650;
     box-shadow: 0 2px 8px rgb(0 0 0 / 0.2);
   }
-  [part~='badge'] {
-    min-width: 22px;
-    height: 22px;
-    padding: 0 6px;
-    border-radius: 999px;
-    background: var(--_badge-background);
-    color: var(--_badge-color);
-    font-size: 0.8em;
-    font-weight: 700;
-    line-height: 22px;
-  }
 `;
