@@ -11,6 +11,12 @@ export const ERROR_CODES = [
   'chat-ended',
   'rate-limited',
   'opted-out',
+  // hub
+  'unauthorized', // no, expired, wrongly signed or foreign token
+  'forbidden', // authenticated, but not allowed to touch that
+  'not-found', // unknown id (or an id of another org: we do not say which)
+  'overloaded', // the hub is shedding load or the client reads too slowly
+  'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -12,6 +12,7 @@ export const IdSchema = v.pipe(
 );
 export const RoleSchema = v.picklist(['patient', 'provider']);
 const TimeSchema = v.pipe(v.number(), v.integer(), v.minValue(0));
+const SeqSchema = v.pipe(v.number(), v.integer(), v.minValue(1));
 const Version = v.literal(PROTOCOL_VERSION);
 
 export const PeerSchema = v.object({
@@ -48,6 +49,8 @@ export const MessageFrameSchema = v.pipe(
     at: TimeSchema,
     clock: TimeSchema,
     attachments: v.optional(v.pipe(v.array(AttachmentMetaSchema), v.maxLength(LIMITS.attachmentsPerMessage))),
+    /** Hub only: the per-conversation sequence number the hub assigned when it stored the message. */
+    seq: v.optional(SeqSchema),
   }),
   v.check((f) => f.text.trim().length > 0 || (f.attachments?.length ?? 0) > 0, 'a message needs text or an attachment'),
 );
@@ -113,6 +116,48 @@ export const ErrorFrameSchema = v.object({
   ref: v.optional(IdSchema),
 });
 
+// ---- hub session frames ------------------------------------------------------------------
+
+/** Client → hub, first frame on a new socket: the vendor-signed token. */
+export const AuthFrameSchema = v.object({
+  v: Version,
+  type: v.literal('auth'),
+  token: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.tokenChars)),
+});
+
+/** Hub → client: authenticated; `me` is who the token says this is. */
+export const ReadyFrameSchema = v.object({
+  v: Version,
+  type: v.literal('ready'),
+  me: PeerSchema,
+  session: IdSchema,
+  /** The hub pings this often; a client that hears nothing for three periods reconnects. */
+  heartbeatMs: v.pipe(v.number(), v.integer(), v.minValue(100)),
+});
+
+/** Client → hub: the last sequence number it holds per thread; the hub sends what came after. */
+export const ResumeFrameSchema = v.object({
+  v: Version,
+  type: v.literal('resume'),
+  seen: v.pipe(v.array(v.object({ thread: IdSchema, seq: v.pipe(v.number(), v.integer(), v.minValue(0)) })), v.maxLength(LIMITS.resumeThreads)),
+});
+
+/** Hub → client: everything missed has been sent. */
+export const SyncedFrameSchema = v.object({
+  v: Version,
+  type: v.literal('synced'),
+});
+
+/** Hub → sender: the message is stored (committed) under `seq`. */
+export const AckFrameSchema = v.object({
+  v: Version,
+  type: v.literal('ack'),
+  id: IdSchema,
+  thread: IdSchema,
+  seq: SeqSchema,
+  at: TimeSchema,
+});
+
 export const FrameSchema = v.variant('type', [
   PresenceFrameSchema,
   MessageFrameSchema,
@@ -122,9 +167,28 @@ export const FrameSchema = v.variant('type', [
   TypingFrameSchema,
   EndedFrameSchema,
   ErrorFrameSchema,
+  AuthFrameSchema,
+  ReadyFrameSchema,
+  ResumeFrameSchema,
+  SyncedFrameSchema,
+  AckFrameSchema,
 ]);
 
-export const FRAME_TYPES = ['presence', 'message', 'chunk', 'delivered', 'read', 'typing', 'ended', 'error'] as const;
+export const FRAME_TYPES = [
+  'presence',
+  'message',
+  'chunk',
+  'delivered',
+  'read',
+  'typing',
+  'ended',
+  'error',
+  'auth',
+  'ready',
+  'resume',
+  'synced',
+  'ack',
+] as const;
 
 export type Role = v.InferOutput<typeof RoleSchema>;
 export type Peer = v.InferOutput<typeof PeerSchema>;
@@ -137,6 +201,10 @@ export type ReadFrame = v.InferOutput<typeof ReadFrameSchema>;
 export type TypingFrame = v.InferOutput<typeof TypingFrameSchema>;
 export type EndedFrame = v.InferOutput<typeof EndedFrameSchema>;
 export type ErrorFrame = v.InferOutput<typeof ErrorFrameSchema>;
+export type AuthFrame = v.InferOutput<typeof AuthFrameSchema>;
+export type ReadyFrame = v.InferOutput<typeof ReadyFrameSchema>;
+export type ResumeFrame = v.InferOutput<typeof ResumeFrameSchema>;
+export type AckFrame = v.InferOutput<typeof AckFrameSchema>;
 export type Frame = v.InferOutput<typeof FrameSchema>;
 export type FrameType = Frame['type'];
 /** A frame as a sender builds it: the version is filled in by `encodeFrame`. */

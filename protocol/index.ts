@@ -3,3 +3,4 @@ export * from './limits.js';
 export * from './errors.js';
 export * from './frames.js';
 export * from './codec.js';
+export * from './attachments.js';

@@ -16,6 +16,8 @@ export const LIMITS = {
   attachmentsPerMessage: 5,
   /** Ids in one delivered/read receipt. */
   receiptIds: 200,
+  tokenChars: 8192,
+  resumeThreads: 1000,
 } as const;
 
 /** Attachment types the widget accepts; checked against the file's leading bytes, not its name. */

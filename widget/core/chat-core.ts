@@ -3,8 +3,11 @@
 // immutable snapshots; elements render those and call its methods.
 import { nanoid } from 'nanoid';
 import {
+  ChunkAssembler,
   LIMITS,
   ProtocolError,
+  sniffType,
+  splitChunks,
   type AttachmentMeta,
   type ChunkFrame,
   type ErrorCode,
@@ -16,7 +19,7 @@ import {
   type Role,
 } from '../../protocol/index.js';
 import type { Transport, TransportStatus } from '../transports/transport.js';
-import { ChunkAssembler, sniffType, splitChunks } from './attachments.js';
+
 import { Emitter } from './emitter.js';
 import type {
   AttachmentView,

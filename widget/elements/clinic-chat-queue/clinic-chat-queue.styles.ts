@@ -10,7 +10,7 @@ export const styles = css`
     border-radius: var(--_radius);
     overflow: hidden;
   }
-  header {
+  .header {
     display: flex;
     align-items: center;
     justify-content: space-between;

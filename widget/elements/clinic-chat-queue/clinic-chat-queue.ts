@@ -38,8 +38,10 @@ export class ClinicChatQueue extends LitElement {
     const state = this.state;
     if (!state) return nothing;
     const threads = state.threads;
+    // A div, not <header>: outside a sectioning element a <header> is a banner landmark, a
+    // second one on a host page that has its own.
     return html`
-      <header>
+      <div class="header">
         <h2 id="queue-title">Patients <span class="visually-hidden">in the queue</span>(${threads.length})</h2>
         <button
           part="notify-toggle"
@@ -49,7 +51,7 @@ export class ClinicChatQueue extends LitElement {
         >
           Alerts ${state.notifications ? 'on' : 'off'}
         </button>
-      </header>
+      </div>
       ${threads.length === 0
         ? html`<p class="empty">No patients waiting.</p>`
         : html`<ul part="queue" aria-labelledby="queue-title" @keydown=${this.onKeydown}>

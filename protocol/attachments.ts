@@ -1,6 +1,6 @@
-// Attachment bytes: type sniffing from content, chunking to frames and reassembly.
-// Pure functions over Uint8Array so they run the same in Node and in the browser.
-import type { AttachmentType } from '../../protocol/index.js';
+// Attachment bytes: type sniffing from content, chunking to frames and reassembly. Shared by
+// widget and hub; pure functions over Uint8Array so they run the same in Node and the browser.
+import type { AttachmentType } from './limits.js';
 
 const SIGNATURES: ReadonlyArray<{ mime: AttachmentType; at: number; bytes: readonly number[] }> = [
   { mime: 'image/png', at: 0, bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },

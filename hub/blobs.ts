@@ -1,0 +1,58 @@
+// Where attachment bytes live: files under the hub's data folder (never a served folder), or
+// memory in relay mode. A put is durable (fsynced) before it resolves, so the database row
+// that names it can be committed after it.
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+export interface BlobStore {
+  put(key: string, bytes: Uint8Array): Promise<void>;
+  get(key: string): Promise<Uint8Array | undefined>;
+  delete?(key: string): Promise<void>;
+}
+
+export class FileBlobStore implements BlobStore {
+  constructor(private readonly root: string) {}
+
+  async put(key: string, bytes: Uint8Array): Promise<void> {
+    const path = this.path(key);
+    await mkdir(dirname(path), { recursive: true });
+    const temp = `${path}.tmp`;
+    const handle = await open(temp, 'w', 0o600);
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      return new Uint8Array(await readFile(this.path(key)));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private path(key: string): string {
+    if (!/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/.test(key)) throw new Error('invalid blob key');
+    return join(this.root, key);
+  }
+}
+
+export class MemoryBlobStore implements BlobStore {
+  private readonly blobs = new Map<string, Uint8Array>();
+
+  async put(key: string, bytes: Uint8Array): Promise<void> {
+    this.blobs.set(key, bytes);
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    return this.blobs.get(key);
+  }
+
+  async delete(key: string): Promise<void> {
+    this.blobs.delete(key);
+  }
+}

@@ -1,0 +1,18 @@
+// What every part of the hub is given: the database, the blob store, the logger and settings.
+import type { Logger } from 'pino';
+import type { BlobStore } from './blobs.js';
+import type { HubDatabase } from './db/database.js';
+
+export interface HubContext {
+  db: HubDatabase;
+  blobs: BlobStore;
+  log: Logger;
+  /** Relay mode: nothing on disk; a conversation vanishes when its patient leaves. */
+  ephemeral: boolean;
+  /** Hub-wide admin API key (`Authorization: Bearer <key>` on /admin). */
+  adminKey?: string;
+  /** Longest token lifetime accepted (exp − now), seconds. */
+  maxTokenTtlSec: number;
+  /** Clock skew tolerated on exp/nbf/iat, seconds. */
+  clockToleranceSec: number;
+}

@@ -1,0 +1,123 @@
+// Messages and their attachments. Storing assigns the per-conversation sequence number in the
+// same transaction, and the (conversation, author, client id) key makes a resend a no-op.
+import { nanoid } from 'nanoid';
+import type { Transaction } from 'kysely';
+import type { HubDatabase } from '../database.js';
+import type { Attachment, Database, Message } from '../tables.js';
+
+export interface MessageInput {
+  orgId: string;
+  conversationId: string;
+  clientId: string;
+  authorKind: 'patient' | 'staff' | 'system';
+  authorId: string;
+  authorName: string;
+  body: string;
+  sentAt: number;
+  attachments: ReadonlyArray<{ clientId: string; name: string; mime: string; size: number; storageKey: string }>;
+}
+
+export interface StoredMessage {
+  message: Message;
+  attachments: Attachment[];
+  /** True when this client id was already stored: nothing new was written. */
+  duplicate: boolean;
+}
+
+/** Stores one message inside an open transaction (the writer batches several per commit). */
+export async function storeMessageIn(trx: Transaction<Database>, input: MessageInput, now = Date.now()): Promise<StoredMessage> {
+  const existing = await trx
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', input.conversationId)
+    .where('author_id', '=', input.authorId)
+    .where('client_id', '=', input.clientId)
+    .executeTakeFirst();
+  if (existing) {
+    const attachments = await trx.selectFrom('attachments').selectAll().where('message_id', '=', existing.id).execute();
+    return { message: existing, attachments, duplicate: true };
+  }
+  const inbound = input.authorKind === 'patient';
+  const conversation = await trx
+    .updateTable('conversations')
+    .set((eb) => ({
+      last_seq: eb('last_seq', '+', 1),
+      updated_at: now,
+      status: 'open',
+      ...(inbound ? { last_inbound_at: now } : { last_outbound_at: now }),
+    }))
+    .where('id', '=', input.conversationId)
+    .where('org_id', '=', input.orgId)
+    .returning('last_seq')
+    .executeTakeFirstOrThrow();
+  const message: Message = {
+    id: `msg_${nanoid(14)}`,
+    org_id: input.orgId,
+    conversation_id: input.conversationId,
+    seq: Number(conversation.last_seq),
+    client_id: input.clientId,
+    author_kind: input.authorKind,
+    author_id: input.authorId,
+    author_name: input.authorName,
+    body: input.body,
+    sent_at: input.sentAt,
+    created_at: now,
+  };
+  await trx.insertInto('messages').values(message).execute();
+  const attachments: Attachment[] = input.attachments.map((a) => ({
+    id: `att_${nanoid(14)}`,
+    org_id: input.orgId,
+    conversation_id: input.conversationId,
+    message_id: message.id,
+    client_id: a.clientId,
+    name: a.name,
+    mime: a.mime,
+    size: a.size,
+    storage_key: a.storageKey,
+    created_at: now,
+  }));
+  if (attachments.length) await trx.insertInto('attachments').values(attachments).execute();
+  return { message, attachments, duplicate: false };
+}
+
+/** Messages after a sequence number, in order: what a reconnecting client missed. */
+export function messagesAfter(db: HubDatabase, orgId: string, conversationId: string, afterSeq: number, limit = 500): Promise<Message[]> {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('conversation_id', '=', conversationId)
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+}
+
+export function attachmentsOf(db: HubDatabase, orgId: string, messageIds: readonly string[]): Promise<Attachment[]> {
+  if (messageIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('attachments').selectAll().where('org_id', '=', orgId).where('message_id', 'in', messageIds).execute();
+}
+
+export function getAttachment(db: HubDatabase, orgId: string, id: string): Promise<Attachment | undefined> {
+  return db.selectFrom('attachments').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+}
+
+/** The highest sequence number among messages with these client ids (receipts name client ids). */
+export async function maxSeqOf(db: HubDatabase, orgId: string, conversationId: string, clientIds: readonly string[]): Promise<number> {
+  if (clientIds.length === 0) return 0;
+  const row = await db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('org_id', '=', orgId)
+    .where('conversation_id', '=', conversationId)
+    .where('client_id', 'in', clientIds)
+    .executeTakeFirst();
+  return Number(row?.seq ?? 0);
+}
+
+export async function countMessages(db: HubDatabase, orgId: string, conversationId?: string): Promise<number> {
+  let query = db.selectFrom('messages').select((eb) => eb.fn.countAll().as('n')).where('org_id', '=', orgId);
+  if (conversationId) query = query.where('conversation_id', '=', conversationId);
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,168 @@
+// Row types of every table, as kysely sees them. Times are epoch milliseconds.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type StaffRole = 'staff' | 'admin';
+export type ActorKind = 'patient' | 'staff' | 'system' | 'admin-key';
+export type KeyAlg = 'HS256' | 'ES256' | 'RS256';
+
+export interface OrgsTable {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface OrgKeysTable {
+  /** The JWT `kid`. */
+  id: string;
+  org_id: string;
+  /** The one algorithm tokens signed with this key may use. */
+  alg: KeyAlg;
+  /** HS256 shared secret. */
+  secret: string | null;
+  /** ES256/RS256 public key (SPKI PEM). */
+  public_key: string | null;
+  issuer: string;
+  audience: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface OrgOriginsTable {
+  org_id: string;
+  origin: string;
+}
+
+export interface LocationsTable {
+  id: string;
+  org_id: string;
+  name: string;
+}
+
+export interface StaffTable {
+  id: string;
+  org_id: string;
+  external_id: string;
+  name: string;
+  role: StaffRole;
+  created_at: number;
+}
+
+export interface PatientsTable {
+  id: string;
+  org_id: string;
+  external_id: string;
+  name: string;
+  location_id: string | null;
+  opted_out_at: number | null;
+  created_at: number;
+}
+
+export interface ListsTable {
+  id: string;
+  org_id: string;
+  name: string;
+}
+
+export interface ListMembersTable {
+  list_id: string;
+  staff_id: string;
+}
+
+export interface ConversationsTable {
+  id: string;
+  org_id: string;
+  patient_id: string;
+  channel: string;
+  status: 'open' | 'closed';
+  assignee_staff_id: string | null;
+  assignee_list_id: string | null;
+  urgency: ColumnType<number, number | undefined, number>;
+  visit: string | null;
+  last_seq: ColumnType<number, number | undefined, number>;
+  last_inbound_at: number | null;
+  last_outbound_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MessagesTable {
+  id: string;
+  org_id: string;
+  conversation_id: string;
+  /** Per-conversation sequence number, assigned in the transaction that stores the message. */
+  seq: number;
+  /** The sender's idempotency key. */
+  client_id: string;
+  author_kind: 'patient' | 'staff' | 'system';
+  author_id: string;
+  author_name: string;
+  body: string;
+  sent_at: number;
+  created_at: number;
+}
+
+export interface AttachmentsTable {
+  id: string;
+  org_id: string;
+  conversation_id: string;
+  message_id: string;
+  /** The id the sender gave the attachment (unique within its message). */
+  client_id: string;
+  name: string;
+  mime: string;
+  size: number;
+  /** Where the bytes are in the blob store (never a served path). */
+  storage_key: string;
+  created_at: number;
+}
+
+export interface ReadCursorsTable {
+  conversation_id: string;
+  participant_kind: 'patient' | 'staff';
+  participant_id: string;
+  delivered_seq: number;
+  read_seq: number;
+  updated_at: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  org_id: string;
+  actor_kind: ActorKind;
+  actor_id: string;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  at: number;
+  /** JSON with ids and counts only: never message bodies. */
+  detail: string | null;
+}
+
+export interface Database {
+  orgs: OrgsTable;
+  org_keys: OrgKeysTable;
+  org_origins: OrgOriginsTable;
+  locations: LocationsTable;
+  staff: StaffTable;
+  patients: PatientsTable;
+  lists: ListsTable;
+  list_members: ListMembersTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  attachments: AttachmentsTable;
+  read_cursors: ReadCursorsTable;
+  audit_log: AuditLogTable;
+}
+
+export type Org = Selectable<OrgsTable>;
+export type OrgKey = Selectable<OrgKeysTable>;
+export type Staff = Selectable<StaffTable>;
+export type Patient = Selectable<PatientsTable>;
+export type List = Selectable<ListsTable>;
+export type Conversation = Selectable<ConversationsTable>;
+export type ConversationUpdate = Updateable<ConversationsTable>;
+export type Message = Selectable<MessagesTable>;
+export type NewMessage = Insertable<MessagesTable>;
+export type Attachment = Selectable<AttachmentsTable>;
+export type ReadCursor = Selectable<ReadCursorsTable>;
+export type AuditEntry = Selectable<AuditLogTable>;
