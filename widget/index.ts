@@ -9,5 +9,6 @@ export { ChatCore, type ChatCoreOptions } from './core/chat-core.js';
 export type * from './core/types.js';
 export { LocalTransport } from './transports/local.js';
 export { PortTransport, type PortLike } from './transports/port.js';
+export { HubTransport, readTokenClaims, type HubTransportOptions, type TokenClaims, type WebSocketLike } from './transports/hub.js';
 export type { Transport, TransportSink, TransportStatus } from './transports/transport.js';
 export { ProtocolError, type ErrorCode } from '../protocol/index.js';

@@ -9,6 +9,7 @@ import {
   sniffType,
   splitChunks,
   type AttachmentMeta,
+  type AckFrame,
   type ChunkFrame,
   type ErrorCode,
   type Frame,
@@ -320,9 +321,31 @@ export class ChatCore {
         this.markEnded(frame.thread);
         return this.publish();
       case 'error':
-        if (frame.to !== this.me.id) return;
+        // A hub addresses its errors to this socket only; peers name the recipient.
+        if (frame.to !== this.me.id && !(this.viaHub && frame.to === undefined)) return;
         return this.onErrorFrame(frame.code, frame.message, frame.ref);
+      case 'ack':
+        return this.onAck(frame);
+      default:
+        // Session frames (auth, ready, resume, synced) belong to the transport.
+        return;
     }
+  }
+
+  /** Hub mode: the message is stored under `seq`; it is *sent*, and no longer needs resending. */
+  private onAck(frame: AckFrame): void {
+    const pending = this.pending.get(frame.id);
+    if (pending) this.pending.delete(frame.id);
+    const message = this.findMessage(frame.thread, frame.id);
+    if (!message?.mine) return;
+    const status = message.status === 'sending' || message.status === 'failed' ? 'sent' : message.status;
+    this.removeMessage(frame.thread, frame.id);
+    this.insertMessage(frame.thread, { ...message, seq: frame.seq, status });
+    this.publish();
+  }
+
+  private get viaHub(): boolean {
+    return this.opts.transport.kind === 'hub';
   }
 
   private onPresence(frame: PresenceFrame): void {
@@ -483,7 +506,8 @@ export class ChatCore {
     const expiry = this.opts.heartbeatMs * 3;
     let changed = false;
     for (const [id, heard] of this.lastHeard) {
-      if (now - heard.at <= expiry) continue;
+      // A hub's presence is authoritative: it says `left` itself.
+      if (this.viaHub || now - heard.at <= expiry) continue;
       this.lastHeard.delete(id);
       if (heard.peer.role === 'patient') this.setPresent(id, false);
       changed = true;
@@ -508,12 +532,13 @@ export class ChatCore {
     pending.attempts++;
     pending.nextAt = now + Math.min(this.opts.retryMs * 2 ** (pending.attempts - 1), this.opts.maxRetryMs);
     const message = this.findMessage(pending.frame.thread, id);
-    if (message?.status === 'sending') this.setStatus(pending.frame.thread, id, 'sent');
+    // Through a hub, *sent* means stored: it waits for the ack.
+    if (message?.status === 'sending' && !this.viaHub) this.setStatus(pending.frame.thread, id, 'sent');
   }
 
-  /** The first attempt always goes out; retries wait for someone on the other side to be there. */
+  /** The first attempt always goes out; retries wait for someone on the other side (or a hub, which stores). */
   private counterpartPresent(threadId: string, attempts: number): boolean {
-    if (attempts === 0) return true;
+    if (attempts === 0 || this.viaHub) return true;
     return this.threads.get(threadId)?.present ?? false;
   }
 
@@ -577,6 +602,11 @@ export class ChatCore {
     while (at > 0 && compare(messages[at - 1], message) > 0) at--;
     messages.splice(at, 0, message);
     this.threads.set(threadId, { ...thread, messages });
+  }
+
+  private removeMessage(threadId: string, id: string): void {
+    const thread = this.threads.get(threadId);
+    if (thread) this.threads.set(threadId, { ...thread, messages: thread.messages.filter((m) => m.id !== id) });
   }
 
   private findMessage(threadId: string, id: string): ChatMessage | undefined {
@@ -722,7 +752,9 @@ export class ChatCore {
   }
 }
 
+/** The hub's sequence numbers order what it stored; the Lamport clock orders the rest. */
 function compare(a: ChatMessage, b: ChatMessage): number {
+  if (a.seq !== undefined && b.seq !== undefined) return a.seq - b.seq;
   return a.clock - b.clock || (a.from.id < b.from.id ? -1 : a.from.id > b.from.id ? 1 : 0);
 }
 

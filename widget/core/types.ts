@@ -25,6 +25,8 @@ export interface ChatMessage {
   readonly at: number;
   /** Lamport clock: ordering that keeps a reply after what it answers whatever the device clocks say. */
   readonly clock: number;
+  /** Hub mode: the conversation's sequence number, once the hub has stored the message. */
+  readonly seq?: number;
   readonly mine: boolean;
   readonly attachments: readonly AttachmentView[];
   /** Delivery status; set on our own messages only. */

@@ -13,6 +13,12 @@ export interface TransportSink {
 }
 
 export interface Transport {
+  /**
+   * `peer` (default): frames go straight to other devices; a message is *sent* once the transport
+   * takes it, and presence is the peers' own heartbeats. `hub`: a server stores messages and acks
+   * them (*sent* = stored), and its presence frames are authoritative (no heartbeat expiry).
+   */
+  readonly kind?: 'peer' | 'hub';
   /** Starts delivering to `sink`. Called once by the core. */
   open(sink: TransportSink): void;
   /** Sends one frame now; false when the transport cannot (down). The core keeps what it must retry. */

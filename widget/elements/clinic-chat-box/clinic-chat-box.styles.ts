@@ -20,6 +20,15 @@ export const styles = css`
     flex: 1;
     min-height: 0;
   }
+  .body {
+    display: flex;
+    flex-direction: column;
+    flex: 1;
+    min-height: 0;
+  }
+  .body[hidden] {
+    display: none;
+  }
   [part~='header'] {
     display: flex;
     align-items: center;

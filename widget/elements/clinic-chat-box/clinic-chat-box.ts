@@ -2,6 +2,7 @@
 // Renders a thread from the core's state; every action is a call on the core.
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatCore } from '../../core/chat-core.js';
 import { formatBytes } from '../../core/chat-core.js';
@@ -127,9 +128,8 @@ export class ClinicChatBox extends LitElement {
             </button>
           </div>
         </header>
-        ${this.minimized
-          ? nothing
-          : html`
+        <!-- Kept (hidden) while minimized, so a half-written draft survives. -->
+        <div class="body" ?hidden=${this.minimized}>
               <div part="messages" role="log" aria-label="Messages" tabindex="0">
                 ${thread.messages.length === 0
                   ? html`<p class="empty">${patientView ? 'Send a message to the care team.' : 'No messages yet.'}</p>`
@@ -141,13 +141,17 @@ export class ClinicChatBox extends LitElement {
               </div>
               <p part="typing" aria-live="off">${typingText(thread.typing)}</p>
               ${blocked ? html`<p part="banner" role="status">${blocked}</p>` : nothing}
-              <clinic-chat-composer
-                exportparts="composer, input, attach-button, send-button, file-chip, error"
-                .core=${this.core}
-                ?disabled=${Boolean(blocked)}
-                disabled-reason=${blocked ?? ''}
-              ></clinic-chat-composer>
-            `}
+              ${keyed(
+                // A composer per thread: a draft and its files never follow the provider to the next patient.
+                thread.id,
+                html`<clinic-chat-composer
+                  exportparts="composer, input, attach-button, send-button, file-chip, error"
+                  .core=${this.core}
+                  ?disabled=${Boolean(blocked)}
+                  disabled-reason=${blocked ?? ''}
+                ></clinic-chat-composer>`,
+              )}
+        </div>
       </section>
     `;
   }

@@ -17,6 +17,7 @@ async function renderComposer(core: ChatCore, opts: { disabled?: boolean; reason
 const $ = <T extends HTMLElement = HTMLElement>(el: ClinicChatComposer, selector: string) => el.shadowRoot!.querySelector<T>(selector)!;
 const input = (el: ClinicChatComposer) => $<HTMLTextAreaElement>(el, '[part~="input"]');
 const chips = (el: ClinicChatComposer) => [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part~="file-chip"]')];
+const chipNames = (el: ClinicChatComposer) => chips(el).map((chip) => chip.querySelector('span')!.textContent);
 const errorText = (el: ClinicChatComposer) => $(el, '[part~="error"]').textContent!.trim();
 const sent = (core: ChatCore) => core.state.threads[0].messages.filter((m) => m.mine);
 
@@ -96,7 +97,7 @@ describe('<clinic-chat-composer>', () => {
     expect(problem!.code).to.equal('unsupported-type');
     expect(errorText(el)).to.equal(problem!.message);
     expect($(el, '[part~="error"]').getAttribute('role')).to.equal('alert');
-    expect(chips(el)).to.have.length(0);
+    expect(chipNames(el)).to.deep.equal([]);
   });
 
   it('shows a picked PNG as a chip whose remove button takes it off again and frees its preview', async () => {
@@ -104,9 +105,8 @@ describe('<clinic-chat-composer>', () => {
     const el = await renderComposer(patients.ana);
     await el.addFiles([await pngFile('dot.png')]);
     await el.updateComplete;
+    expect(chipNames(el)).to.deep.equal(['dot.png']);
     const [chip] = chips(el);
-    expect(chips(el)).to.have.length(1);
-    expect(chip.textContent).to.contain('dot.png');
     const preview = chip.querySelector('img')!.src;
     const remove = chip.querySelector('button')!;
     expect(remove.getAttribute('aria-label')).to.equal('Remove dot.png');
@@ -115,9 +115,9 @@ describe('<clinic-chat-composer>', () => {
     remove.click();
     await el.updateComplete;
 
-    expect(chips(el)).to.have.length(0);
+    expect(chipNames(el)).to.deep.equal([]);
     expect(revokeSpy.revoked).to.deep.equal([preview]);
-    expect(el.shadowRoot!.activeElement).to.equal(input(el));
+    expect(el.shadowRoot!.activeElement === input(el), 'focus went back to the input').to.equal(true);
   });
 
   it('sends the picked files with the message and clears the chips', async () => {
@@ -134,7 +134,7 @@ describe('<clinic-chat-composer>', () => {
       ['notes.pdf', 'application/pdf'],
     ]);
     await el.updateComplete;
-    expect(chips(el)).to.have.length(0);
+    expect(chipNames(el)).to.deep.equal([]);
   });
 
   it(`attaches at most ${LIMITS.attachmentsPerMessage} files and says so`, async () => {
@@ -145,7 +145,7 @@ describe('<clinic-chat-composer>', () => {
     await el.addFiles(files);
     await el.updateComplete;
 
-    expect(chips(el).map((c) => c.textContent!.trim().split(/\s+/)[0])).to.deep.equal(['photo-1.png', 'photo-2.png', 'photo-3.png', 'photo-4.png', 'photo-5.png']);
+    expect(chipNames(el)).to.deep.equal(['photo-1.png', 'photo-2.png', 'photo-3.png', 'photo-4.png', 'photo-5.png']);
     expect(errorText(el)).to.equal('At most 5 files per message.');
   });
 

@@ -42,7 +42,7 @@ export class ClinicChatQueue extends LitElement {
     // second one on a host page that has its own.
     return html`
       <div class="header">
-        <h2 id="queue-title">Patients <span class="visually-hidden">in the queue</span>(${threads.length})</h2>
+        <h2 id="queue-title">Patients<span class="visually-hidden"> in the queue</span> (${threads.length})</h2>
         <button
           part="notify-toggle"
           type="button"

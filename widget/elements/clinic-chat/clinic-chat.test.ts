@@ -100,17 +100,29 @@ describe('<clinic-chat>', () => {
     expect($(provider, '[part~="title"]')!.textContent).to.equal('ANA');
   });
 
+  it('keeps a half-written draft through minimize and restore', async () => {
+    const { provider } = await clinic(['ana']);
+    await provider.open('ana');
+    await sendKeys({ type: 'half a thought' });
+    provider.minimize();
+    await provider.updateComplete;
+    await provider.open('ana');
+    expect(($(provider, '[part~="input"]') as HTMLTextAreaElement).value).to.equal('half a thought');
+  });
+
   it('re-opens a minimized box when that patient writes', async () => {
     const { provider, patients } = await clinic(['ana', 'ben']);
     await provider.open('ana');
     provider.minimize();
     await provider.updateComplete;
-    expect($(provider, '[part~="messages"]')).to.equal(null);
+    const body = () => $(provider, '.body') as HTMLElement;
+    expect(body().hidden).to.equal(true);
     await patients.ben.send('not you');
     await waitUntil(() => badge(provider, 'ben') === '1');
     expect(provider.state!.box).to.equal('minimized');
     await patients.ana.send('me again');
-    await waitUntil(() => $(provider, '[part~="messages"]')?.textContent?.includes('me again'));
+    await waitUntil(() => provider.state!.box === 'open' && !body().hidden);
+    expect($(provider, '[part~="messages"]')!.textContent).to.contain('me again');
     expect(badge(provider, 'ana')).to.equal('');
   });
 

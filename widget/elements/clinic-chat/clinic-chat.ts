@@ -6,6 +6,7 @@ import { nanoid } from 'nanoid';
 import type { Role } from '../../../protocol/index.js';
 import { ChatCore } from '../../core/chat-core.js';
 import type { ChatMessage, ChatState, CoreEventMap, QueueEntry, Retention } from '../../core/types.js';
+import { HubTransport, readTokenClaims } from '../../transports/hub.js';
 import { LocalTransport } from '../../transports/local.js';
 import type { Transport } from '../../transports/transport.js';
 import { ClinicChatBox } from '../clinic-chat-box/clinic-chat-box.js';
@@ -100,7 +101,13 @@ export class ClinicChat extends LitElement {
     if (!customElements.get(tag)) customElements.define(tag, this);
   }
 
-  /** `patient` or `provider`. (Not `role`, which is the ARIA attribute every element already has.) */
+  /** The hub's WebSocket URL (e.g. `wss://chat.example.com/v1/ws`). Absent: ephemeral mode, no server. */
+  @property() hub?: string;
+  /** Hub mode: the identity token signed by the vendor's backend. Updating it refreshes the session. */
+  @property() token?: string;
+  /** Hub mode: returns a fresh token; called before each connect and before the current token expires. */
+  @property({ attribute: false }) getToken?: () => string | Promise<string>;
+  /** `patient` or `provider`. (Not `role`, which is the ARIA attribute every element already has.) In hub mode the token decides. */
   @property({ attribute: 'chat-role', reflect: true }) chatRole: Role = 'patient';
   /** The local transport's room: tabs of one origin with the same room talk to each other. */
   @property() room = 'default';
@@ -132,6 +139,8 @@ export class ClinicChat extends LitElement {
   private core?: ChatCore;
   private offEvents: Array<() => void> = [];
   private audio?: AudioContext;
+  /** Increments on every (re)build, so a hub build that awaited its token does not start after a newer one. */
+  private generation = 0;
 
   /** The current chat state (read-only snapshot). */
   get state(): ChatState | undefined {
@@ -185,7 +194,8 @@ export class ClinicChat extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!this.core) return;
-    const rebuild = ['chatRole', 'me', 'room', 'transport', 'retention', 'maxFileSize'].some((k) => changed.has(k as keyof ClinicChat));
+    const keys = this.hub ? ['hub', 'getToken', 'retention', 'maxFileSize'] : ['hub', 'chatRole', 'me', 'room', 'transport', 'retention', 'maxFileSize'];
+    const rebuild = keys.some((k) => changed.has(k as keyof ClinicChat));
     if (rebuild && this.hasUpdated) {
       this.teardown();
       this.build();
@@ -243,15 +253,49 @@ export class ClinicChat extends LitElement {
   }
 
   private build(): void {
+    if (this.hub) {
+      void this.buildForHub(this.hub, ++this.generation);
+      return;
+    }
     if (!this.me) {
       console.warn('[clinic-chat:no-identity] set `me` ({ id, name }); using a random id for this page.');
     }
     const me = this.me ?? { id: `anon-${nanoid(10)}`, name: this.chatRole === 'provider' ? 'Care team' : 'Patient' };
+    this.startCore({ id: me.id, name: me.name, role: this.chatRole }, this.transport ?? new LocalTransport(this.room), this.visit);
+  }
+
+  /** Hub mode: who this is comes from the vendor's token (the hub verifies it); the widget invents nothing. */
+  private async buildForHub(url: string, generation: number): Promise<void> {
+    const source = this.getToken ?? (() => this.token ?? '');
+    let first: string | undefined;
+    try {
+      first = await source();
+    } catch {
+      first = undefined;
+    }
+    if (generation !== this.generation || !this.isConnected) return;
+    const claims = first ? readTokenClaims(first) : {};
+    if (!first || !claims.sub) {
+      emit(this, 'clinic-chat-error', { code: 'unauthorized', message: 'hub mode needs a token (the `token` attribute or `getToken`)' });
+      return;
+    }
+    const role: Role = claims.role === 'patient' ? 'patient' : 'provider';
+    this.chatRole = role;
+    let pending: string | undefined = first;
+    const getToken = () => {
+      const token = pending ?? source();
+      pending = undefined;
+      return token;
+    };
+    this.startCore({ id: claims.sub, name: claims.name ?? claims.sub, role }, new HubTransport({ url, getToken }), claims.visit ?? this.visit);
+  }
+
+  private startCore(me: { id: string; name: string; role: Role }, transport: Transport, visit: string | undefined): void {
     const core = new ChatCore({
-      me: { id: me.id, name: me.name, role: this.chatRole },
-      transport: this.transport ?? new LocalTransport(this.room),
+      me,
+      transport,
       retention: this.retention,
-      visit: this.visit,
+      visit,
       maxFileBytes: this.maxFileSize,
     });
     this.core = core;
@@ -264,6 +308,7 @@ export class ClinicChat extends LitElement {
   }
 
   private teardown(): void {
+    this.generation++;
     for (const off of this.offEvents) off();
     this.offEvents = [];
     this.core?.stop();

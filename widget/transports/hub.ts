@@ -1,0 +1,178 @@
+// Transport to a clinic-chat hub over one WebSocket. It authenticates with the vendor's token
+// in the first frame (never in the URL), says what it has seen when it reconnects so the hub
+// sends exactly what was missed, refreshes the token before it expires, and reconnects with
+// backoff. The core sees only frames and up/down.
+import { decodeFrame, encodeFrame, ProtocolError, type Frame, type OutgoingFrame } from '../../protocol/index.js';
+import type { Transport, TransportSink } from './transport.js';
+
+/** What the transport needs of a WebSocket: the browser's, or `ws` in Node. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+
+export interface HubTransportOptions {
+  /** The hub's WebSocket URL, e.g. wss://chat.example.com/v1/ws. */
+  url: string;
+  /** Returns a fresh token signed by the vendor's backend; called before every connect and before expiry. */
+  getToken: () => string | Promise<string>;
+  /** A WebSocket constructor; defaults to the global one. */
+  WebSocket?: new (url: string) => WebSocketLike;
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Refresh the token this long before its `exp`. */
+  refreshBeforeMs?: number;
+}
+
+/** Close codes after which reconnecting cannot help. */
+const FINAL_CLOSE = new Set([4003]);
+
+export class HubTransport implements Transport {
+  readonly kind = 'hub' as const;
+  private sink?: TransportSink;
+  private ws?: WebSocketLike;
+  private ready = false;
+  private closed = false;
+  private attempt = 0;
+  private reconnectTimer?: ReturnType<typeof setTimeout>;
+  private refreshTimer?: ReturnType<typeof setTimeout>;
+  /** Highest sequence number received per thread: what `resume` reports. */
+  private readonly seen = new Map<string, number>();
+  private readonly opts: Required<Omit<HubTransportOptions, 'WebSocket'>> & Pick<HubTransportOptions, 'WebSocket'>;
+
+  constructor(options: HubTransportOptions) {
+    this.opts = { minBackoffMs: 500, maxBackoffMs: 15000, refreshBeforeMs: 60_000, ...options };
+  }
+
+  open(sink: TransportSink): void {
+    this.sink = sink;
+    this.closed = false;
+    sink.status('connecting');
+    void this.connect();
+  }
+
+  send(frame: OutgoingFrame): boolean {
+    if (!this.ready || !this.ws || this.ws.readyState !== 1) return false;
+    this.ws.send(encodeFrame(frame));
+    return true;
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
+    clearTimeout(this.refreshTimer);
+    this.ready = false;
+    this.ws?.close(1000, 'bye');
+    this.ws = undefined;
+    this.sink?.status('down');
+    this.sink = undefined;
+  }
+
+  private async connect(): Promise<void> {
+    if (this.closed) return;
+    let token: string;
+    try {
+      token = await this.opts.getToken();
+    } catch {
+      this.sink?.error(new ProtocolError('unauthorized', 'could not get a token'));
+      return this.retry();
+    }
+    if (this.closed) return;
+    const Ctor = this.opts.WebSocket ?? (globalThis.WebSocket as unknown as new (url: string) => WebSocketLike);
+    const ws = new Ctor(this.opts.url);
+    this.ws = ws;
+    ws.onopen = () => ws.send(encodeFrame({ type: 'auth', token }));
+    ws.onmessage = (event) => this.onData(event.data, token);
+    ws.onerror = () => undefined; // a close follows
+    ws.onclose = (event) => {
+      if (this.ws !== ws) return;
+      this.ws = undefined;
+      const wasReady = this.ready;
+      this.ready = false;
+      clearTimeout(this.refreshTimer);
+      if (wasReady) this.sink?.status('down');
+      if (FINAL_CLOSE.has(event.code)) {
+        this.sink?.error(new ProtocolError('forbidden', event.reason || 'the hub refused this page'));
+        return;
+      }
+      this.retry();
+    };
+  }
+
+  private onData(data: unknown, token: string): void {
+    const text = typeof data === 'string' ? data : data instanceof ArrayBuffer ? new TextDecoder().decode(data) : String(data);
+    const result = decodeFrame(text);
+    if (!result.ok) return this.sink?.error(result.error);
+    const frame: Frame = result.frame;
+    if (frame.type === 'ready') {
+      this.ready = true;
+      this.attempt = 0;
+      const seen = [...this.seen].map(([thread, seq]) => ({ thread, seq }));
+      this.ws?.send(encodeFrame({ type: 'resume', seen }));
+      this.scheduleRefresh(token);
+      this.sink?.status('up');
+      return;
+    }
+    if (frame.type === 'message' && frame.seq !== undefined) {
+      this.seen.set(frame.thread, Math.max(this.seen.get(frame.thread) ?? 0, frame.seq));
+    }
+    this.sink?.frame(frame);
+  }
+
+  private retry(): void {
+    if (this.closed) return;
+    const base = Math.min(this.opts.maxBackoffMs, this.opts.minBackoffMs * 2 ** this.attempt++);
+    // Full jitter: a hub restart must not be met by every client at the same instant.
+    const delay = base / 2 + Math.random() * (base / 2);
+    this.reconnectTimer = setTimeout(() => void this.connect(), delay);
+  }
+
+  /** Sends a fresh token on the live socket shortly before the current one expires. */
+  private scheduleRefresh(token: string): void {
+    clearTimeout(this.refreshTimer);
+    const exp = tokenExpiry(token);
+    if (!exp) return;
+    const delay = Math.max(1000, exp - Date.now() - this.opts.refreshBeforeMs);
+    this.refreshTimer = setTimeout(async () => {
+      try {
+        const fresh = await this.opts.getToken();
+        if (this.ready && this.ws?.readyState === 1) {
+          this.ws.send(encodeFrame({ type: 'auth', token: fresh }));
+          this.scheduleRefresh(fresh);
+        }
+      } catch {
+        this.sink?.error(new ProtocolError('unauthorized', 'could not refresh the token'));
+      }
+    }, Math.min(delay, 2 ** 31 - 1));
+  }
+}
+
+/** What a JWT says about its bearer, read without verifying (the hub verifies). */
+export interface TokenClaims {
+  sub?: string;
+  name?: string;
+  role?: string;
+  visit?: string;
+  exp?: number;
+}
+
+export function readTokenClaims(token: string): TokenClaims {
+  try {
+    const payload = token.split('.')[1] ?? '';
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '='));
+    const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0)))) as unknown;
+    return typeof claims === 'object' && claims !== null ? (claims as TokenClaims) : {};
+  } catch {
+    return {};
+  }
+}
+
+function tokenExpiry(token: string): number | undefined {
+  const exp = readTokenClaims(token).exp;
+  return typeof exp === 'number' ? exp * 1000 : undefined;
+}
