@@ -105,3 +105,7 @@ export async function listMembers(db: HubDatabase, orgId: string, listId: string
     .orderBy('staff.name')
     .execute();
 }
+
+export function getList(db: HubDatabase, orgId: string, id: string): Promise<List | undefined> {
+  return db.selectFrom('lists').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+}

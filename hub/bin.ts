@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// clinic-chat-hub: starts the hub from the command line.
+import { parseArgs } from 'node:util';
+import type { LevelWithSilent } from 'pino';
+import { createHub } from './hub.js';
+
+const HELP = `clinic-chat-hub [options]
+
+  --port <n>         TCP port (default 8787; 0 picks a free one)
+  --host <addr>      interface to listen on (default 127.0.0.1)
+  --data-dir <dir>   database and attachments (default ./data)
+  --database <file>  SQLite file (default <data-dir>/clinic-chat.sqlite)
+  --ephemeral        relay mode: nothing written to disk
+  --admin-key <key>  enable the admin API (or CLINIC_CHAT_ADMIN_KEY)
+  --log-level <lvl>  fatal|error|warn|info|debug|trace|silent (default info)
+  --help
+
+On start it prints one JSON line to stdout: {"event":"listening","url":…,"wsUrl":…}.`;
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'data-dir': { type: 'string' },
+    database: { type: 'string' },
+    ephemeral: { type: 'boolean' },
+    'admin-key': { type: 'string' },
+    'log-level': { type: 'string' },
+    help: { type: 'boolean' },
+  },
+});
+
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+
+const port = values.port === undefined ? 8787 : Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`clinic-chat-hub: --port must be 0-65535`);
+  process.exit(2);
+}
+
+const hub = await createHub({
+  port,
+  host: values.host,
+  dataDir: values['data-dir'],
+  database: values.database,
+  ephemeral: values.ephemeral ?? false,
+  adminKey: values['admin-key'] ?? process.env.CLINIC_CHAT_ADMIN_KEY,
+  logLevel: (values['log-level'] as LevelWithSilent | undefined) ?? 'info',
+});
+process.stdout.write(`${JSON.stringify({ event: 'listening', url: hub.url, wsUrl: hub.wsUrl })}\n`);
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  await hub.close();
+  process.exit(0);
+};
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());

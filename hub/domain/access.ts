@@ -1,0 +1,30 @@
+// Who may see a conversation: any staff member of its org, or the patient it belongs to.
+// Everything else, another org's ids included, is "not found": the answer never tells a
+// prober that an id exists somewhere.
+import type { Identity } from '../auth/identity.js';
+import type { HubDatabase } from '../db/database.js';
+import { audit } from '../db/repositories/audit.js';
+import { getConversation } from '../db/repositories/conversations.js';
+import type { Conversation } from '../db/tables.js';
+
+export function canSee(identity: Identity, conversation: Conversation): boolean {
+  if (conversation.org_id !== identity.orgId) return false;
+  return identity.kind === 'staff' || conversation.patient_id === identity.id;
+}
+
+export async function visibleConversation(db: HubDatabase, identity: Identity, id: string): Promise<Conversation | undefined> {
+  const conversation = await getConversation(db, identity.orgId, id);
+  return conversation && canSee(identity, conversation) ? conversation : undefined;
+}
+
+/** Staff reads of patient data are audited (ids and counts only); a patient reading their own chat is not. */
+export async function auditStaffRead(
+  db: HubDatabase,
+  identity: Identity,
+  action: string,
+  subject: { type: string; id: string },
+  detail?: Record<string, string | number | boolean>,
+): Promise<void> {
+  if (identity.kind !== 'staff') return;
+  await audit(db, { orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action, subject, ...(detail && { detail }) });
+}

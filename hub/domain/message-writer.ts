@@ -1,0 +1,66 @@
+// Group commit: messages that arrive while a commit is running are stored together in the
+// next transaction. Each caller's promise resolves only after the commit that holds its
+// message, so an ack always means "on disk" — and one fsync serves many messages.
+import type { HubDatabase } from '../db/database.js';
+import { storeMessageIn, type MessageInput, type StoredMessage } from '../db/repositories/messages.js';
+
+interface Job {
+  input: MessageInput;
+  resolve: (stored: StoredMessage) => void;
+  reject: (error: unknown) => void;
+}
+
+export class MessageWriter {
+  private queue: Job[] = [];
+  private running?: Promise<void>;
+  private closed = false;
+
+  constructor(
+    private readonly db: HubDatabase,
+    private readonly maxBatch = 256,
+  ) {}
+
+  store(input: MessageInput): Promise<StoredMessage> {
+    if (this.closed) return Promise.reject(new Error('message writer is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ input, resolve, reject });
+      this.running ??= this.drain();
+    });
+  }
+
+  /** Waits for everything queued to be committed (graceful shutdown). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        try {
+          const results = await this.db.transaction().execute(async (trx) => {
+            const out: StoredMessage[] = [];
+            for (const job of batch) out.push(await storeMessageIn(trx, job.input));
+            return out;
+          });
+          batch.forEach((job, i) => job.resolve(results[i]));
+        } catch (error) {
+          // One bad message must not sink its neighbours: retry them one transaction each.
+          if (batch.length === 1) batch[0].reject(error);
+          else for (const job of batch) await this.storeAlone(job);
+        }
+      }
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private async storeAlone(job: Job): Promise<void> {
+    try {
+      job.resolve(await this.db.transaction().execute((trx) => storeMessageIn(trx, job.input)));
+    } catch (error) {
+      job.reject(error);
+    }
+  }
+}

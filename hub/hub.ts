@@ -1,0 +1,114 @@
+// createHub(): the Hono app (REST), the WebSocket gateway and the HTTP server, over one
+// database. Relay mode (`ephemeral`) runs the same code on an in-memory database.
+import { join } from 'node:path';
+import { serve, upgradeWebSocket, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { Logger, LevelWithSilent } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { FileBlobStore, MemoryBlobStore } from './blobs.js';
+import type { HubContext } from './context.js';
+import { openDatabase } from './db/database.js';
+import { createLogger } from './log.js';
+import { Gateway, type GatewayOptions } from './realtime/gateway.js';
+import type { Session } from './realtime/session.js';
+import { createApi } from './routes/index.js';
+
+export interface HubOptions {
+  /** TCP port; 0 picks a free one. Default 8787. */
+  port?: number;
+  /** Interface to listen on. Default 127.0.0.1. */
+  host?: string;
+  /** Folder for the database and attachment files. Default ./data. */
+  dataDir?: string;
+  /** SQLite file. Default <dataDir>/clinic-chat.sqlite. */
+  database?: string;
+  /** Relay mode: nothing is written to disk; conversations vanish when their patient leaves. */
+  ephemeral?: boolean;
+  /** Enables the admin API with this key. */
+  adminKey?: string;
+  logLevel?: LevelWithSilent;
+  logger?: Logger;
+  gateway?: Partial<GatewayOptions>;
+  /** Longest token lifetime accepted, seconds. Default one day. */
+  maxTokenTtlSec?: number;
+  clockToleranceSec?: number;
+}
+
+export interface Hub {
+  app: Hono;
+  server: ServerType;
+  ctx: HubContext;
+  gateway: Gateway;
+  /** http://host:port */
+  url: string;
+  /** ws://host:port/v1/ws */
+  wsUrl: string;
+  /** Closes every socket with a resumable code (1012), finishes pending commits, closes the database. */
+  close(): Promise<void>;
+}
+
+/** The largest WebSocket message the server reads at all; frames over the protocol's limit below it get a typed error. */
+const MAX_PAYLOAD = 1024 * 1024;
+
+export async function createHub(options: HubOptions = {}): Promise<Hub> {
+  const dataDir = options.dataDir ?? './data';
+  const ephemeral = options.ephemeral ?? false;
+  const log = options.logger ?? createLogger(options.logLevel ?? 'info');
+  const db = await openDatabase(ephemeral ? ':memory:' : options.database ?? join(dataDir, 'clinic-chat.sqlite'));
+  const ctx: HubContext = {
+    db,
+    blobs: ephemeral ? new MemoryBlobStore() : new FileBlobStore(join(dataDir, 'attachments')),
+    log,
+    ephemeral,
+    adminKey: options.adminKey,
+    maxTokenTtlSec: options.maxTokenTtlSec ?? 24 * 3600,
+    clockToleranceSec: options.clockToleranceSec ?? 5,
+  };
+  const gateway = new Gateway(ctx, options.gateway);
+
+  const app = new Hono();
+  app.get('/health', (c) => c.json({ ok: true, mode: ephemeral ? 'relay' : 'persistent', connections: gateway.connections }));
+  app.get(
+    '/v1/ws',
+    upgradeWebSocket(
+      (c) => {
+        const origin = c.req.header('origin');
+        let session: Session | undefined;
+        return {
+          onOpen: (_event, ws) => {
+            session = gateway.accept(ws.raw as WebSocket, origin);
+          },
+          onMessage: (event) => {
+            if (session) gateway.message(session, event.data);
+          },
+          onClose: () => {
+            if (session) gateway.closed(session);
+          },
+        };
+      },
+      { onError: (error) => log.warn({ err: error instanceof Error ? error.message : String(error) }, 'websocket error') },
+    ),
+  );
+  app.route('/', createApi(ctx));
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
+  const host = options.host ?? '127.0.0.1';
+  const { server, port } = await new Promise<{ server: ServerType; port: number }>((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port: options.port ?? 8787, hostname: host, websocket: { server: wss } }, (info) =>
+      resolve({ server, port: info.port }),
+    );
+    server.once('error', reject);
+  });
+  const base = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log.info({ port, mode: ephemeral ? 'relay' : 'persistent' }, 'hub listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await gateway.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.destroy();
+    })());
+
+  return { app, server, ctx, gateway, url: `http://${base}`, wsUrl: `ws://${base}/v1/ws`, close };
+}

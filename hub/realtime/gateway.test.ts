@@ -1,0 +1,277 @@
+// The gateway through a real hub on an ephemeral port, with real `ws` clients and a real SQLite file.
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LIMITS, type Frame } from '../../protocol/index.js';
+import { countMessages } from '../db/repositories/messages.js';
+import { createHub, type Hub, type HubOptions } from '../hub.js';
+import { createTestOrg, type TestOrg } from '../testing/tokens.js';
+import { TestClient } from '../testing/ws-client.js';
+import { CLOSE } from './session.js';
+
+const silent = pino({ level: 'silent' });
+let dir: string;
+let hub: Hub;
+let clinic: TestOrg;
+const clients: TestClient[] = [];
+
+async function start(options: HubOptions = {}) {
+  hub = await createHub({ port: 0, dataDir: dir, logger: silent, ...options, gateway: { heartbeatMs: 300, ...options.gateway } });
+  clinic = await createTestOrg(hub.ctx);
+}
+
+async function connect(claims: Record<string, unknown>, org: TestOrg = clinic, options: Parameters<typeof TestClient.connect>[2] = {}) {
+  const client = await TestClient.connect(hub.wsUrl, await org.mint(claims), options);
+  clients.push(client);
+  return client;
+}
+const patient = (id: string, org?: TestOrg) => connect({ sub: id, name: id.toUpperCase(), role: 'patient', visit: 'v1' }, org);
+const staff = (id: string, org?: TestOrg) => connect({ sub: id, name: id, role: 'staff' }, org);
+
+function message(thread: string, id: string, text = `text ${id}`, from = thread) {
+  return { type: 'message' as const, id, thread, from: { id: from, name: from, role: 'patient' as const }, text, at: Date.now(), clock: 1 };
+}
+const isMessage = (f: Frame): f is Extract<Frame, { type: 'message' }> => f.type === 'message';
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'clinic-chat-hub-'));
+});
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.kill();
+  await hub?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('hub gateway', () => {
+  it('stores a message, acks it with its sequence number, and relays receipts back', async () => {
+    await start();
+    const dr = await staff('dr-lee');
+    const ana = await patient('ana');
+    ana.send(message('ana', 'm1', 'hello'));
+    const ack = await ana.waitFor((f) => f.type === 'ack');
+    expect(ack).toMatchObject({ type: 'ack', id: 'm1', thread: 'ana', seq: 1 });
+    expect(await countMessages(hub.ctx.db, clinic.org.id)).toBe(1);
+    const got = await dr.waitFor(isMessage);
+    // The hub, not the frame, says who wrote it.
+    expect(got).toMatchObject({ id: 'm1', thread: 'ana', seq: 1, text: 'hello', from: { id: 'ana', name: 'ANA', role: 'patient' } });
+    dr.send({ type: 'delivered', from: 'dr-lee', thread: 'ana', ids: ['m1'] });
+    dr.send({ type: 'read', from: 'dr-lee', thread: 'ana', ids: ['m1'] });
+    await ana.waitFor((f) => f.type === 'read');
+    expect(ana.of('delivered')[0]).toMatchObject({ from: 'dr-lee', ids: ['m1'] });
+    const cursor = () => hub.ctx.db.selectFrom('read_cursors').selectAll().where('participant_kind', '=', 'staff').executeTakeFirst();
+    await expect.poll(async () => [Number((await cursor())?.delivered_seq), Number((await cursor())?.read_seq)]).toEqual([1, 1]);
+  });
+
+  it('stores one message for a client id sent twice, and acks both with the same seq', async () => {
+    await start();
+    const ana = await patient('ana');
+    ana.send(message('ana', 'dup'));
+    ana.send(message('ana', 'dup'));
+    await ana.waitForCount((f) => f.type === 'ack', 2);
+    expect(ana.of('ack').map((a) => a.seq)).toEqual([1, 1]);
+    expect(await countMessages(hub.ctx.db, clinic.org.id)).toBe(1);
+  });
+
+  it('shows a connecting patient to the care team, and says when they leave', async () => {
+    await start();
+    const dr = await staff('dr-lee');
+    const ana = await patient('ana');
+    await dr.waitFor((f) => f.type === 'presence' && f.from.id === 'ana' && f.state === 'joined');
+    expect(ana.frames.some((f) => f.type === 'presence' && f.from.id === 'care-team' && f.state === 'here')).toBe(false);
+    ana.send({ type: 'presence', from: { id: 'ana', name: 'x', role: 'patient' }, state: 'joined' });
+    await ana.waitFor((f) => f.type === 'presence' && f.from.id === 'care-team' && f.state === 'here');
+    ana.close();
+    await dr.waitFor((f) => f.type === 'presence' && f.from.id === 'ana' && f.state === 'left');
+  });
+
+  it('notices a patient whose network vanished within a few heartbeats', async () => {
+    await start();
+    const dr = await staff('dr-lee');
+    const ana = await patient('ana');
+    // Stop answering pings without closing: the socket is silently dead.
+    (ana.ws as unknown as { _receiver: { removeAllListeners(): void } })._receiver.removeAllListeners();
+    ana.ws.pong = () => undefined;
+    (ana.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const left = await dr.waitFor((f) => f.type === 'presence' && f.from.id === 'ana' && f.state === 'left', 3000);
+    expect(left).toBeDefined();
+  });
+
+  it('resumes a client that dropped mid-burst with exactly what it missed, in order', async () => {
+    await start({ gateway: { perConnectionPerSecond: 10_000, perUserPerMinute: 100_000 } });
+    const dr = await staff('dr-lee');
+    const ana = await patient('ana');
+    const total = 300;
+    for (let i = 1; i <= total; i++) {
+      ana.send(message('ana', `b${i}`));
+      if (i === 100) {
+        await dr.waitForCount(isMessage, 50);
+        dr.kill();
+      }
+    }
+    await ana.waitForCount((f) => f.type === 'ack', total);
+    const before = dr.frames.filter(isMessage);
+    const last = Math.max(...before.map((m) => m.seq!));
+    const again = await TestClient.connect(hub.wsUrl, await clinic.mint({ sub: 'dr-lee', role: 'staff' }), { resume: [{ thread: 'ana', seq: last }] });
+    clients.push(again);
+    const after = again.frames.filter(isMessage);
+    const all = [...before, ...after].map((m) => m.seq!);
+    console.info(`resume mid-burst: ${total} sent, ${new Set(all).size} received, ${all.length - new Set(all).size} duplicated, ${before.length} before the drop`);
+    expect(new Set(all).size).toBe(total); // 0 lost
+    expect(all.length).toBe(total); // 0 duplicated
+    expect(all).toEqual([...all].sort((a, b) => a - b)); // order kept
+    expect(after[0].seq).toBe(last + 1);
+  });
+
+  it('refuses cross-org and cross-patient writes and stores nothing', async () => {
+    await start();
+    const other = await createTestOrg(hub.ctx, { name: 'Other Clinic' });
+    await patient('bob', other);
+    const drA = await staff('dr-a');
+    const ana = await patient('ana');
+    drA.send({ ...message('bob', 's1'), from: { id: 'dr-a', name: 'A', role: 'provider' } });
+    expect(await drA.waitFor((f) => f.type === 'error')).toMatchObject({ code: 'not-found', ref: 's1' });
+    ana.send(message('eve', 'p1', 'into someone else', 'ana'));
+    expect(await ana.waitFor((f) => f.type === 'error')).toMatchObject({ code: 'not-allowed', ref: 'p1' });
+    expect(await countMessages(hub.ctx.db, clinic.org.id)).toBe(0);
+    expect(await countMessages(hub.ctx.db, other.org.id)).toBe(0);
+  });
+
+  it('answers malformed, unknown, binary and oversize frames with typed errors and keeps the socket', async () => {
+    await start();
+    const ana = await patient('ana');
+    ana.sendRaw('{not json');
+    ana.sendRaw(JSON.stringify({ v: 1, type: 'teleport' }));
+    ana.sendRaw(JSON.stringify({ v: 2, type: 'message' }));
+    ana.sendRaw(JSON.stringify({ v: 1, type: 'message', id: 'bad', thread: 'ana' }));
+    ana.sendRaw(Buffer.from([1, 2, 3]));
+    ana.sendRaw('x'.repeat(LIMITS.frameChars + 1));
+    ana.send({ type: 'ack', id: 'x', thread: 'ana', seq: 1, at: 1 });
+    await ana.waitForCount((f) => f.type === 'error', 7);
+    expect(ana.of('error').map((e) => e.code)).toEqual(['malformed', 'unknown-type', 'unsupported-version', 'invalid', 'malformed', 'too-large', 'not-allowed']);
+    ana.send(message('ana', 'still-works'));
+    expect(await ana.waitFor((f) => f.type === 'ack')).toMatchObject({ id: 'still-works' });
+    expect(await countMessages(hub.ctx.db, clinic.org.id)).toBe(1);
+  });
+
+  it('closes a socket that sends anything before auth, or nothing in time', async () => {
+    await start({ gateway: { authTimeoutMs: 200 } });
+    const eager = new TestClient(hub.wsUrl);
+    clients.push(eager);
+    await eager.open();
+    eager.send(message('ana', 'early'));
+    expect(await eager.closed()).toBe(CLOSE.unauthorized);
+    expect(eager.of('error')[0]).toMatchObject({ code: 'unauthorized' });
+    const silentClient = new TestClient(hub.wsUrl);
+    clients.push(silentClient);
+    expect(await silentClient.closed()).toBe(CLOSE.authTimeout);
+  });
+
+  it('closes with 4001 for a bad token and 4003 for an origin the org does not allow', async () => {
+    await start();
+    const forged = new TestClient(hub.wsUrl);
+    clients.push(forged);
+    await forged.open();
+    forged.send({ type: 'auth', token: (await clinic.mint({ sub: 'ana' })).slice(0, -4) + 'AAAA' });
+    expect(await forged.closed()).toBe(CLOSE.unauthorized);
+    const elsewhere = new TestClient(hub.wsUrl, { origin: 'https://evil.example' });
+    clients.push(elsewhere);
+    await elsewhere.open();
+    elsewhere.send({ type: 'auth', token: await clinic.mint({ sub: 'ana' }) });
+    expect(await elsewhere.closed()).toBe(CLOSE.forbidden);
+    const allowed = await TestClient.connect(hub.wsUrl, await clinic.mint({ sub: 'ana' }), { origin: clinic.origin });
+    clients.push(allowed);
+    expect(allowed.of('ready')).toHaveLength(1);
+  });
+
+  it('closes the socket when its token expires, unless a fresh token for the same person arrives', async () => {
+    await start({ clockToleranceSec: 0 });
+    const short = await TestClient.connect(hub.wsUrl, await clinic.mint({ sub: 'ana' }, { expiresIn: 1 }));
+    clients.push(short);
+    const refreshed = await TestClient.connect(hub.wsUrl, await clinic.mint({ sub: 'ben' }, { expiresIn: 1 }));
+    clients.push(refreshed);
+    refreshed.send({ type: 'auth', token: await clinic.mint({ sub: 'ben' }, { expiresIn: 60 }) });
+    expect(await short.closed()).toBe(CLOSE.unauthorized);
+    expect(short.of('error').at(-1)).toMatchObject({ code: 'unauthorized', message: 'token expired' });
+    expect(refreshed.closeCode).toBeUndefined();
+    refreshed.send({ type: 'auth', token: await clinic.mint({ sub: 'someone-else' }) });
+    expect(await refreshed.closed()).toBe(CLOSE.unauthorized);
+  });
+
+  it('rate-limits a flooding socket with a typed error and stores nothing beyond the limit', async () => {
+    await start({ gateway: { perConnectionPerSecond: 5 } });
+    const ana = await patient('ana');
+    for (let i = 0; i < 20; i++) ana.send(message('ana', `r${i}`));
+    await ana.waitForCount((f) => f.type === 'ack' || f.type === 'error', 20);
+    const limited = ana.of('error').filter((e) => e.code === 'rate-limited');
+    expect(limited.length).toBeGreaterThanOrEqual(14);
+    expect(await countMessages(hub.ctx.db, clinic.org.id)).toBe(ana.of('ack').length);
+  });
+
+  it('closes a slow reader with a resumable code instead of buffering without bound', async () => {
+    await start({ gateway: { heartbeatMs: 60_000, maxBufferedBytes: 64 * 1024, perConnectionPerSecond: 100_000, perUserPerMinute: 1_000_000 } });
+    const dr = await staff('dr-lee');
+    (dr.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const ana = await patient('ana');
+    const text = 'y'.repeat(3000);
+    for (let i = 0; i < 3000 && dr.closeCode === undefined; i++) {
+      ana.send(message('ana', `f${i}`, text));
+      if (i % 200 === 199) await ana.waitForCount((f) => f.type === 'ack', i + 1);
+    }
+    (dr.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect(await dr.closed()).toBe(CLOSE.tryAgain);
+  });
+
+  it('stores an image sent in chunks, checks its type by content, and relays it', async () => {
+    await start();
+    const dr = await staff('dr-lee');
+    const ana = await patient('ana');
+    const png = new Uint8Array(40_000).map((_, i) => i % 251);
+    png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const chunkCount = Math.ceil(png.length / LIMITS.chunkBytes);
+    ana.send({ ...message('ana', 'img'), attachments: [{ id: 'a1', name: 'rash.png', mime: 'image/png', size: png.length }] });
+    for (let index = 0; index < chunkCount; index++) {
+      const data = Buffer.from(png.subarray(index * LIMITS.chunkBytes, (index + 1) * LIMITS.chunkBytes)).toString('base64');
+      ana.send({ type: 'chunk', from: 'ana', thread: 'ana', message: 'img', attachment: 'a1', index, count: chunkCount, data });
+    }
+    await ana.waitFor((f) => f.type === 'ack');
+    await dr.waitForCount((f) => f.type === 'chunk', chunkCount);
+    const bytes = Buffer.concat(dr.of('chunk').map((c) => Buffer.from(c.data, 'base64')));
+    expect(new Uint8Array(bytes)).toEqual(png);
+    const files = await readdir(join(dir, 'attachments', clinic.org.id));
+    expect(files).toHaveLength(1);
+
+    ana.send({ ...message('ana', 'fake'), attachments: [{ id: 'a2', name: 'x.png', mime: 'image/png', size: 5 }] });
+    ana.send({ type: 'chunk', from: 'ana', thread: 'ana', message: 'fake', attachment: 'a2', index: 0, count: 1, data: Buffer.from('MZ...').toString('base64') });
+    expect(await ana.waitFor((f) => f.type === 'error')).toMatchObject({ code: 'unsupported-type', ref: 'fake' });
+  });
+
+  it('closes every socket with a resumable code on shutdown, after committing what it acked', async () => {
+    await start();
+    const ana = await patient('ana');
+    ana.send(message('ana', 'last'));
+    await ana.waitFor((f) => f.type === 'ack');
+    await hub.close();
+    expect(await ana.closed()).toBe(CLOSE.restart);
+  });
+
+  describe('relay mode', () => {
+    it('writes no file and forgets a conversation when its patient leaves', async () => {
+      await start({ ephemeral: true });
+      const dr = await staff('dr-lee');
+      const ana = await patient('ana');
+      ana.send(message('ana', 'm1', 'ephemeral'));
+      await dr.waitFor(isMessage);
+      expect(await readdir(dir)).toEqual([]);
+      ana.close();
+      await dr.waitFor((f) => f.type === 'presence' && f.from.id === 'ana' && f.state === 'left');
+      await expect.poll(() => countMessages(hub.ctx.db, clinic.org.id)).toBe(0);
+      const later = await TestClient.connect(hub.wsUrl, await clinic.mint({ sub: 'dr-lee', role: 'staff' }), { resume: [{ thread: 'ana', seq: 0 }] });
+      clients.push(later);
+      expect(later.frames.filter(isMessage)).toEqual([]);
+      expect(await readdir(dir)).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,532 @@
+// The WebSocket gateway: authenticates each socket, validates every frame with the protocol
+// schemas, stores messages (ack after commit), fans frames out within the org, tracks presence
+// and answers `resume` with exactly what a client missed. Identity and org always come from
+// the verified token, never from a frame.
+import { nanoid } from 'nanoid';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { WebSocket } from 'ws';
+import {
+  ChunkAssembler,
+  LIMITS,
+  decodeFrame,
+  sniffType,
+  splitChunks,
+  type AttachmentMeta,
+  type ChunkFrame,
+  type ErrorCode,
+  type MessageFrame,
+  type OutgoingFrame,
+  type Peer,
+} from '../../protocol/index.js';
+import { peerOf, type Identity } from '../auth/identity.js';
+import { AuthError, verifyToken } from '../auth/tokens.js';
+import type { HubContext } from '../context.js';
+import { deleteConversation, getOrCreateConversation, setConversationStatus } from '../db/repositories/conversations.js';
+import { attachmentsOf, maxSeqOf, messagesAfter } from '../db/repositories/messages.js';
+import { isOriginAllowed } from '../db/repositories/orgs.js';
+import { getPatientByExternalId } from '../db/repositories/people.js';
+import type { Attachment, Message } from '../db/tables.js';
+import { DeferredWrites } from '../domain/deferred-writes.js';
+import { MessageWriter } from '../domain/message-writer.js';
+import { Registry } from './registry.js';
+import { CLOSE, Session } from './session.js';
+
+export interface GatewayOptions {
+  /** A socket must authenticate within this time. */
+  authTimeoutMs: number;
+  /** Ping period; a socket that misses a pong is dropped (and its person shown as gone). */
+  heartbeatMs: number;
+  /** Unsent bytes a socket may hold before it is closed with a resumable code. */
+  maxBufferedBytes: number;
+  /** Messages and typing frames per socket per second. */
+  perConnectionPerSecond: number;
+  /** Messages and typing frames per person per minute, across their sockets. */
+  perUserPerMinute: number;
+  /** Bytes of unfinished attachment uploads a socket may hold. */
+  maxUploadBytes: number;
+}
+
+export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
+  authTimeoutMs: 5000,
+  heartbeatMs: 5000,
+  maxBufferedBytes: 1024 * 1024,
+  perConnectionPerSecond: 50,
+  perUserPerMinute: 1200,
+  maxUploadBytes: 12 * 1024 * 1024,
+};
+
+/** The care team as a patient sees it: one peer, present while anyone from the org is connected. */
+const CARE_TEAM: Peer = { id: 'care-team', name: 'Care team', role: 'provider' };
+
+interface Upload {
+  frame: MessageFrame;
+  conversationId: string;
+  assemblers: Map<string, ChunkAssembler>;
+  bytes: number;
+  startedAt: number;
+}
+
+interface ConversationRef {
+  id: string;
+  patientId: string;
+  patientExternalId: string;
+  optedOut: boolean;
+}
+
+export class Gateway {
+  private readonly registry = new Registry();
+  private readonly sessions = new Set<Session>();
+  private readonly writer: MessageWriter;
+  private readonly deferred: DeferredWrites;
+  private readonly uploads = new WeakMap<Session, Map<string, Upload>>();
+  private readonly chains = new WeakMap<Session, Promise<void>>();
+  private readonly conversations = new Map<string, ConversationRef>();
+  private readonly perConnection: RateLimiterMemory;
+  private readonly perUser: RateLimiterMemory;
+  private readonly heartbeat: ReturnType<typeof setInterval>;
+  private readonly options: GatewayOptions;
+  private closing = false;
+
+  constructor(
+    private readonly ctx: HubContext,
+    options: Partial<GatewayOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_GATEWAY_OPTIONS, ...options };
+    this.writer = new MessageWriter(ctx.db);
+    this.deferred = new DeferredWrites(ctx.db, (error) =>
+      ctx.log.error({ err: error instanceof Error ? error.message : String(error) }, 'cursor/audit write failed'),
+    );
+    this.perConnection = new RateLimiterMemory({ points: this.options.perConnectionPerSecond, duration: 1 });
+    this.perUser = new RateLimiterMemory({ points: this.options.perUserPerMinute, duration: 60 });
+    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs);
+  }
+
+  get connections(): number {
+    return this.sessions.size;
+  }
+
+  /** Takes a freshly upgraded socket; the caller passes its messages and its close here. */
+  accept(ws: WebSocket, origin: string | undefined): Session {
+    const session = new Session(ws, origin, this.options.maxBufferedBytes, (s) =>
+      this.ctx.log.warn({ session: s.id, org: s.identity?.orgId }, 'socket closed: client reads too slowly'),
+    );
+    if (this.closing) {
+      session.close(CLOSE.restart, 'hub restarting');
+      return session;
+    }
+    this.sessions.add(session);
+    session.authTimer = setTimeout(() => {
+      if (!session.identity) this.refuse(session, 'unauthorized', 'no auth frame in time', CLOSE.authTimeout);
+    }, this.options.authTimeoutMs);
+    ws.on('pong', () => (session.alive = true));
+    return session;
+  }
+
+  /** One incoming WebSocket message (text, or binary which we refuse). */
+  message(session: Session, data: unknown): void {
+    this.enqueue(session, () => this.receive(session, data));
+  }
+
+  closed(session: Session): void {
+    this.enqueue(session, () => this.disconnect(session));
+  }
+
+  /** Closes every socket with a resumable code and waits for stored-but-unacked work to finish. */
+  async close(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.heartbeat);
+    for (const session of this.sessions) session.close(CLOSE.restart, 'hub restarting');
+    await Promise.all([...this.sessions].map((s) => this.chains.get(s)));
+    await this.writer.close();
+    await this.deferred.flush();
+  }
+
+  // ---- per-socket serial processing ------------------------------------------------------
+
+  /** Frames of one socket are handled in order; a failure in one never stops the next. */
+  private enqueue(session: Session, task: () => Promise<void>): void {
+    const next = (this.chains.get(session) ?? Promise.resolve()).then(task).catch((error: unknown) => {
+      this.ctx.log.error({ session: session.id, err: error instanceof Error ? error.message : String(error) }, 'frame handling failed');
+      session.send({ type: 'error', code: 'internal', message: 'the hub could not handle that frame' });
+    });
+    this.chains.set(session, next);
+  }
+
+  private async receive(session: Session, data: unknown): Promise<void> {
+    if (session.closed) return;
+    const decoded = typeof data === 'string' ? decodeFrame(data) : undefined;
+    if (!decoded?.ok) {
+      const error = decoded?.error ?? { code: 'malformed' as const, message: 'frames are JSON text, not binary', ref: undefined };
+      session.send({ type: 'error', code: error.code, message: error.message, ...(error.ref ? { ref: error.ref } : {}) });
+      if (!session.identity) this.refuse(session, 'unauthorized', 'authenticate first', CLOSE.unauthorized);
+      return;
+    }
+    const frame = decoded.frame;
+    if (frame.type === 'auth') return this.authenticate(session, frame.token);
+    const identity = session.identity;
+    if (!identity) return this.refuse(session, 'unauthorized', 'the first frame must be auth', CLOSE.unauthorized);
+    switch (frame.type) {
+      case 'message':
+        return this.onMessage(session, identity, frame);
+      case 'chunk':
+        return this.onChunk(session, identity, frame);
+      case 'delivered':
+      case 'read':
+        return this.onReceipt(session, identity, frame.type, frame.thread, frame.ids);
+      case 'typing':
+        if (!(await this.allow(session, identity))) return;
+        return this.relay(session, identity, frame.thread, { type: 'typing', from: identity.externalId, thread: frame.thread, active: frame.active });
+      case 'ended':
+        return this.onEnded(session, identity, frame.thread);
+      case 'presence':
+        if (frame.state === 'joined') this.presenceSnapshot(session, identity);
+        return;
+      case 'resume':
+        return this.onResume(session, identity, frame.seen);
+      case 'error':
+        return;
+      default:
+        session.send({ type: 'error', code: 'not-allowed', message: `${frame.type} frames are sent by the hub, not to it` });
+    }
+  }
+
+  // ---- identity --------------------------------------------------------------------------
+
+  private async authenticate(session: Session, token: string): Promise<void> {
+    let identity: Identity;
+    try {
+      identity = await verifyToken(this.ctx, token);
+    } catch (error) {
+      const reason = error instanceof AuthError ? error.message : 'token refused';
+      return this.refuse(session, 'unauthorized', reason, CLOSE.unauthorized);
+    }
+    const current = session.identity;
+    if (current) {
+      // A refreshed token on a live socket must name the same person.
+      if (current.orgId !== identity.orgId || current.id !== identity.id || current.kind !== identity.kind) {
+        return this.refuse(session, 'unauthorized', 'a refreshed token must be for the same person', CLOSE.unauthorized);
+      }
+      session.identity = identity;
+      this.scheduleExpiry(session);
+      return;
+    }
+    if (session.origin && !(await isOriginAllowed(this.ctx.db, identity.orgId, session.origin))) {
+      return this.refuse(session, 'forbidden', 'this origin may not connect for this organisation', CLOSE.forbidden);
+    }
+    clearTimeout(session.authTimer);
+    session.identity = identity;
+    this.scheduleExpiry(session);
+    const { firstOfPerson, firstStaff } = this.registry.add(session);
+    this.ctx.log.info({ session: session.id, org: identity.orgId, kind: identity.kind }, 'socket authenticated');
+    session.send({ type: 'ready', me: peerOf(identity), session: session.id, heartbeatMs: this.options.heartbeatMs });
+    if (identity.kind === 'patient') {
+      if (firstOfPerson) this.toStaff(identity.orgId, { type: 'presence', from: peerOf(identity), state: 'joined', ...visitOf(identity) });
+    } else if (firstStaff) {
+      for (const patient of this.registry.allPatientSessions(identity.orgId)) {
+        patient.send({ type: 'presence', from: CARE_TEAM, state: 'here' });
+      }
+    }
+  }
+
+  private scheduleExpiry(session: Session): void {
+    clearTimeout(session.expiryTimer);
+    const ms = Math.max(0, session.identity!.expiresAt - Date.now());
+    session.expiryTimer = setTimeout(() => this.refuse(session, 'unauthorized', 'token expired', CLOSE.unauthorized), Math.min(ms, 2 ** 31 - 1));
+  }
+
+  private refuse(session: Session, code: ErrorCode, message: string, close: number): void {
+    session.send({ type: 'error', code, message });
+    session.close(close, message);
+  }
+
+  /** What a newly joined client should know: the patients here (staff), or whether the care team is (patient). */
+  private presenceSnapshot(session: Session, identity: Identity): void {
+    if (identity.kind === 'staff') {
+      for (const patient of this.registry.patientsOf(identity.orgId)) {
+        session.send({ type: 'presence', from: peerOf(patient.identity!), state: 'here', ...visitOf(patient.identity!) });
+      }
+    } else {
+      session.send({ type: 'presence', from: CARE_TEAM, state: this.registry.hasStaff(identity.orgId) ? 'here' : 'left' });
+    }
+  }
+
+  private async disconnect(session: Session): Promise<void> {
+    session.close(CLOSE.restart, 'closed');
+    this.sessions.delete(session);
+    this.uploads.delete(session);
+    const identity = session.identity;
+    if (!identity) return;
+    const { lastOfPerson, lastStaff } = this.registry.remove(session);
+    if (identity.kind === 'patient' && lastOfPerson) {
+      this.toStaff(identity.orgId, { type: 'presence', from: peerOf(identity), state: 'left', ...visitOf(identity) });
+      if (this.ctx.ephemeral) await this.purge(identity);
+    }
+    if (identity.kind === 'staff' && lastStaff) {
+      for (const patient of this.registry.allPatientSessions(identity.orgId)) patient.send({ type: 'presence', from: CARE_TEAM, state: 'left' });
+    }
+  }
+
+  /** Relay mode: the conversation and its frames vanish when the patient has left. */
+  private async purge(identity: Identity): Promise<void> {
+    const key = `${identity.orgId}:${identity.externalId}`;
+    const ref = this.conversations.get(key);
+    if (!ref) return;
+    this.conversations.delete(key);
+    const attachments = await this.ctx.db.selectFrom('attachments').select('storage_key').where('org_id', '=', identity.orgId).where('conversation_id', '=', ref.id).execute();
+    await deleteConversation(this.ctx.db, identity.orgId, ref.id);
+    for (const a of attachments) await this.ctx.blobs.delete?.(a.storage_key);
+  }
+
+  // ---- messages --------------------------------------------------------------------------
+
+  private async onMessage(session: Session, identity: Identity, frame: MessageFrame): Promise<void> {
+    if (!(await this.allow(session, identity, frame.id))) return;
+    const ref = await this.conversationFor(session, identity, frame.thread, frame.id);
+    if (!ref) return;
+    if (identity.kind === 'staff' && ref.optedOut) {
+      session.send({ type: 'error', code: 'opted-out', message: 'this patient has opted out of messages', ref: frame.id });
+      return;
+    }
+    if (!frame.attachments?.length) return this.store(session, identity, frame, ref.id, []);
+    const uploads = this.uploadsOf(session);
+    if (uploads.has(frame.id)) return;
+    const pendingBytes = [...uploads.values()].reduce((n, u) => n + u.frame.attachments!.reduce((m, a) => m + a.size, 0), 0);
+    const size = frame.attachments.reduce((n, a) => n + a.size, 0);
+    if (pendingBytes + size > this.options.maxUploadBytes) {
+      session.send({ type: 'error', code: 'too-large', message: 'too many attachment bytes in flight', ref: frame.id });
+      return;
+    }
+    uploads.set(frame.id, {
+      frame,
+      conversationId: ref.id,
+      assemblers: new Map(frame.attachments.map((a) => [a.id, new ChunkAssembler(Math.ceil(a.size / LIMITS.chunkBytes), a.size)])),
+      bytes: 0,
+      startedAt: Date.now(),
+    });
+  }
+
+  private async onChunk(session: Session, identity: Identity, frame: ChunkFrame): Promise<void> {
+    const uploads = this.uploadsOf(session);
+    const upload = uploads.get(frame.message);
+    const assembler = upload?.assemblers.get(frame.attachment);
+    if (!upload || !assembler) return; // a late resend of something already stored: nothing to do
+    if (!assembler.add(frame.index, frame.count, frame.data)) {
+      uploads.delete(frame.message);
+      session.send({ type: 'error', code: 'invalid', message: 'attachment chunk does not fit its attachment', ref: frame.message });
+      return;
+    }
+    if (![...upload.assemblers.values()].every((a) => a.complete)) return;
+    uploads.delete(frame.message);
+    const files: Array<{ meta: AttachmentMeta; bytes: Uint8Array; storageKey: string }> = [];
+    for (const meta of upload.frame.attachments!) {
+      const bytes = upload.assemblers.get(meta.id)!.bytesOut();
+      if (sniffType(bytes) !== meta.mime) {
+        session.send({ type: 'error', code: 'unsupported-type', message: `${meta.name} is not the ${meta.mime} it claims to be`, ref: frame.message });
+        return;
+      }
+      files.push({ meta, bytes, storageKey: `${identity.orgId}/${nanoid(16)}` });
+    }
+    for (const file of files) await this.ctx.blobs.put(file.storageKey, file.bytes);
+    await this.store(session, identity, upload.frame, upload.conversationId, files);
+  }
+
+  /**
+   * Queues the message for the next group commit. The ack and the fan-out wait for the commit;
+   * the socket's next frame does not, so one sender's burst shares commits.
+   */
+  private async store(
+    session: Session,
+    identity: Identity,
+    frame: MessageFrame,
+    conversationId: string,
+    files: Array<{ meta: AttachmentMeta; bytes: Uint8Array; storageKey: string }>,
+  ): Promise<void> {
+    const stored = this.writer.store({
+      orgId: identity.orgId,
+      conversationId,
+      clientId: frame.id,
+      authorKind: identity.kind,
+      authorId: identity.id,
+      authorName: identity.name,
+      body: frame.text,
+      sentAt: frame.at,
+      attachments: files.map((f) => ({ clientId: f.meta.id, name: f.meta.name, mime: f.meta.mime, size: f.meta.size, storageKey: f.storageKey })),
+    });
+    void stored.then(
+      ({ message, attachments, duplicate }) => {
+        session.send({ type: 'ack', id: frame.id, thread: frame.thread, seq: message.seq, at: message.created_at });
+        if (duplicate) return;
+        const bytes = new Map(files.map((f) => [f.meta.id, f.bytes]));
+        this.fanOut(session, identity.orgId, frame.thread, this.messageFrames(frame.thread, peerOf(identity), message, attachments, (a) => bytes.get(a.client_id)!));
+        if (identity.kind === 'staff') {
+          this.deferred.audit({ orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action: 'message.send', subject: { type: 'conversation', id: conversationId } });
+        }
+      },
+      (error: unknown) => {
+        this.ctx.log.error({ session: session.id, err: error instanceof Error ? error.message : String(error) }, 'message not stored');
+        session.send({ type: 'error', code: 'internal', message: 'the message could not be stored; it will be retried', ref: frame.id });
+      },
+    );
+  }
+
+  private messageFrames(thread: string, from: Peer, message: Message, attachments: readonly Attachment[], bytesOf: (a: Attachment) => Uint8Array): OutgoingFrame[] {
+    const mine = attachments.filter((a) => a.message_id === message.id);
+    const frames: OutgoingFrame[] = [
+      {
+        type: 'message',
+        id: message.client_id,
+        thread,
+        from,
+        text: message.body,
+        at: Number(message.sent_at),
+        clock: Number(message.seq),
+        seq: Number(message.seq),
+        ...(mine.length
+          ? { attachments: mine.map((a) => ({ id: a.client_id, name: a.name, mime: a.mime as AttachmentMeta['mime'], size: Number(a.size) })) }
+          : {}),
+      },
+    ];
+    for (const a of mine) {
+      const parts = splitChunks(bytesOf(a), LIMITS.chunkBytes);
+      parts.forEach((data, index) =>
+        frames.push({ type: 'chunk', from: from.id, thread, message: message.client_id, attachment: a.client_id, index, count: parts.length, data }),
+      );
+    }
+    return frames;
+  }
+
+  // ---- receipts, typing, ending ----------------------------------------------------------
+
+  private async onReceipt(session: Session, identity: Identity, kind: 'delivered' | 'read', thread: string, ids: readonly string[]): Promise<void> {
+    const ref = await this.conversationFor(session, identity, thread);
+    if (!ref) return;
+    const seq = await maxSeqOf(this.ctx.db, identity.orgId, ref.id, ids);
+    if (seq > 0) this.deferred.cursor(ref.id, { kind: identity.kind, id: identity.id }, kind === 'read' ? { read: seq } : { delivered: seq });
+    const receipt: OutgoingFrame = { type: kind, from: identity.externalId, thread, ids: [...ids] };
+    if (identity.kind === 'patient') this.toStaff(identity.orgId, receipt);
+    else for (const s of this.registry.patientSessions(identity.orgId, thread)) s.send(receipt);
+  }
+
+  private async onEnded(session: Session, identity: Identity, thread: string): Promise<void> {
+    const ref = await this.conversationFor(session, identity, thread);
+    if (!ref) return;
+    await setConversationStatus(this.ctx.db, identity.orgId, ref.id, 'closed');
+    this.fanOut(session, identity.orgId, thread, [{ type: 'ended', from: identity.externalId, thread, at: Date.now() }]);
+  }
+
+  private async relay(session: Session, identity: Identity, thread: string, frame: OutgoingFrame): Promise<void> {
+    if (identity.kind === 'patient' && thread !== identity.externalId) return;
+    this.fanOut(session, identity.orgId, thread, [frame]);
+  }
+
+  // ---- resume ----------------------------------------------------------------------------
+
+  private async onResume(session: Session, identity: Identity, seen: ReadonlyArray<{ thread: string; seq: number }>): Promise<void> {
+    const after = new Map(seen.map((s) => [s.thread, s.seq]));
+    const threads =
+      identity.kind === 'patient'
+        ? [identity.externalId]
+        : [...new Set([...after.keys(), ...this.registry.patientsOf(identity.orgId).map((s) => s.identity!.externalId)])];
+    for (const thread of threads) {
+      const ref = await this.conversationFor(session, identity, thread, undefined, false);
+      if (!ref) continue;
+      const messages = await messagesAfter(this.ctx.db, identity.orgId, ref.id, after.get(thread) ?? 0, 5000);
+      if (!messages.length) continue;
+      const attachments = await attachmentsOf(this.ctx.db, identity.orgId, messages.map((m) => m.id));
+      const bytes = new Map<string, Uint8Array>();
+      for (const a of attachments) bytes.set(a.id, (await this.ctx.blobs.get(a.storage_key)) ?? new Uint8Array());
+      for (const message of messages) {
+        const from: Peer = { id: message.author_kind === 'patient' ? ref.patientExternalId : await this.staffExternalId(identity.orgId, message.author_id), name: message.author_name, role: message.author_kind === 'patient' ? 'patient' : 'provider' };
+        for (const frame of this.messageFrames(thread, from, message, attachments, (a) => bytes.get(a.id)!)) session.send(frame);
+      }
+      if (identity.kind === 'staff') {
+        this.deferred.audit({ orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action: 'messages.read', subject: { type: 'conversation', id: ref.id }, detail: { count: messages.length } });
+      }
+    }
+    session.send({ type: 'synced' });
+  }
+
+  private readonly staffIds = new Map<string, string>();
+
+  private async staffExternalId(orgId: string, staffId: string): Promise<string> {
+    let external = this.staffIds.get(staffId);
+    if (!external) {
+      const row = await this.ctx.db.selectFrom('staff').select('external_id').where('org_id', '=', orgId).where('id', '=', staffId).executeTakeFirst();
+      external = row?.external_id ?? staffId;
+      this.staffIds.set(staffId, external);
+    }
+    return external;
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------
+
+  /**
+   * The conversation behind a thread, if this identity may act in it: a patient only in their
+   * own; staff in any of their org's. Refusals answer with a typed error and change nothing.
+   */
+  private async conversationFor(session: Session, identity: Identity, thread: string, ref?: string, create = true): Promise<ConversationRef | undefined> {
+    if (identity.kind === 'patient' && thread !== identity.externalId) {
+      session.send({ type: 'error', code: 'not-allowed', message: 'a patient may only write in their own chat', ...(ref ? { ref } : {}) });
+      return undefined;
+    }
+    const key = `${identity.orgId}:${thread}`;
+    const cached = this.conversations.get(key);
+    if (cached) return cached;
+    const patient = await getPatientByExternalId(this.ctx.db, identity.orgId, thread);
+    if (!patient) {
+      if (create) session.send({ type: 'error', code: 'not-found', message: 'no such patient', ...(ref ? { ref } : {}) });
+      return undefined;
+    }
+    const visit = identity.kind === 'patient' ? identity.visit ?? null : null;
+    const conversation = await getOrCreateConversation(this.ctx.db, identity.orgId, patient.id, visit);
+    const value: ConversationRef = { id: conversation.id, patientId: patient.id, patientExternalId: patient.external_id, optedOut: patient.opted_out_at !== null };
+    this.conversations.set(key, value);
+    return value;
+  }
+
+  private uploadsOf(session: Session): Map<string, Upload> {
+    let map = this.uploads.get(session);
+    if (!map) this.uploads.set(session, (map = new Map()));
+    return map;
+  }
+
+  private async allow(session: Session, identity: Identity, ref?: string): Promise<boolean> {
+    try {
+      await this.perConnection.consume(session.id);
+      await this.perUser.consume(`${identity.orgId}:${identity.kind}:${identity.id}`);
+      return true;
+    } catch {
+      session.send({ type: 'error', code: 'rate-limited', message: 'too many messages; slow down', ...(ref ? { ref } : {}) });
+      return false;
+    }
+  }
+
+  /** Sends frames to everyone in the thread except the sending socket: the patient's sockets and the org's care team. */
+  private fanOut(sender: Session, orgId: string, thread: string, frames: readonly OutgoingFrame[]): void {
+    const targets = [...this.registry.staffOf(orgId), ...this.registry.patientSessions(orgId, thread)].filter((s) => s !== sender);
+    for (const target of targets) for (const frame of frames) if (!target.send(frame)) break;
+  }
+
+  private toStaff(orgId: string, frame: OutgoingFrame): void {
+    for (const s of this.registry.staffOf(orgId)) s.send(frame);
+  }
+
+  private beat(): void {
+    for (const session of this.sessions) {
+      if (!session.alive) {
+        session.ws.terminate();
+        continue;
+      }
+      session.alive = false;
+      try {
+        session.ws.ping();
+      } catch {
+        session.ws.terminate();
+      }
+    }
+  }
+}
+
+function visitOf(identity: Identity): { visit?: string } {
+  return identity.visit ? { visit: identity.visit } : {};
+}

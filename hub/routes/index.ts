@@ -1,0 +1,33 @@
+// The hub's HTTP API: /admin (admin key) and /v1 (vendor-signed JWT), with one error handler.
+// createHub mounts it with app.route('/', createApi(ctx)); errors raised in these routes are
+// answered by this app's onError even when mounted.
+import { Hono } from 'hono';
+import type { HubContext } from '../context.js';
+import { requireIdentity, type UserEnv } from '../http/auth.js';
+import { orgCors } from '../http/cors.js';
+import { errorHandler, notFound } from '../http/errors.js';
+import { noStore } from '../http/no-store.js';
+import { limitBody } from '../http/validate.js';
+import { createAdminApi } from './admin.js';
+import { attachmentsApp } from './attachments.js';
+import { conversationsApp } from './conversations.js';
+import { meApp } from './me.js';
+
+export function createUserApi(ctx: HubContext): Hono<UserEnv> {
+  const v1 = new Hono<UserEnv>();
+  // CORS first: a preflight is answered before authentication, and error answers carry the headers too.
+  v1.use('*', orgCors(ctx), noStore(), limitBody(), requireIdentity(ctx));
+  v1.route('/me', meApp(ctx));
+  v1.route('/conversations', conversationsApp(ctx));
+  v1.route('/attachments', attachmentsApp(ctx));
+  return v1;
+}
+
+export function createApi(ctx: HubContext): Hono {
+  const api = new Hono();
+  api.route('/admin', createAdminApi(ctx));
+  api.route('/v1', createUserApi(ctx));
+  api.onError(errorHandler(ctx));
+  api.notFound(notFound);
+  return api;
+}
