@@ -8,6 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { FileBlobStore, MemoryBlobStore } from './blobs.js';
 import type { HubContext } from './context.js';
 import { openDatabase } from './db/database.js';
+import { errorHandler, notFound } from './http/errors.js';
 import { createLogger } from './log.js';
 import { Gateway, type GatewayOptions } from './realtime/gateway.js';
 import type { Session } from './realtime/session.js';
@@ -90,6 +91,8 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     ),
   );
   app.route('/', createApi(ctx));
+  app.notFound(notFound);
+  app.onError(errorHandler(ctx));
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
   const host = options.host ?? '127.0.0.1';

@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS, type Frame } from '../../protocol/index.js';
 import { countMessages } from '../db/repositories/messages.js';
 import { createHub, type Hub, type HubOptions } from '../hub.js';
-import { createTestOrg, type TestOrg } from '../testing/tokens.js';
+import { getPatientByExternalId } from '../db/repositories/people.js';
+import { attackMatrix, createTestOrg, type TestOrg } from '../testing/tokens.js';
 import { TestClient } from '../testing/ws-client.js';
 import { CLOSE } from './session.js';
 
@@ -181,9 +182,24 @@ describe('hub gateway', () => {
     await elsewhere.open();
     elsewhere.send({ type: 'auth', token: await clinic.mint({ sub: 'ana' }) });
     expect(await elsewhere.closed()).toBe(CLOSE.forbidden);
+    expect(await getPatientByExternalId(hub.ctx.db, clinic.org.id, 'ana')).toBeUndefined();
     const allowed = await TestClient.connect(hub.wsUrl, await clinic.mint({ sub: 'ana' }), { origin: clinic.origin });
     clients.push(allowed);
     expect(allowed.of('ready')).toHaveLength(1);
+  });
+
+  it('refuses every token of the JWT attack matrix with 4001 and records no one', async () => {
+    await start();
+    for (const attack of await attackMatrix(hub.ctx, clinic)) {
+      const client = new TestClient(hub.wsUrl);
+      clients.push(client);
+      await client.open();
+      client.send({ type: 'auth', token: attack.token });
+      expect(await client.closed(), attack.name).toBe(CLOSE.unauthorized);
+      expect(client.of('error')[0], attack.name).toMatchObject({ code: 'unauthorized', message: attack.reason });
+    }
+    expect(await hub.ctx.db.selectFrom('patients').selectAll().execute()).toEqual([]);
+    expect(await hub.ctx.db.selectFrom('staff').selectAll().execute()).toEqual([]);
   });
 
   it('closes the socket when its token expires, unless a fresh token for the same person arrives', async () => {

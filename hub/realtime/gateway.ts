@@ -19,7 +19,7 @@ import {
   type Peer,
 } from '../../protocol/index.js';
 import { peerOf, type Identity } from '../auth/identity.js';
-import { AuthError, verifyToken } from '../auth/tokens.js';
+import { AuthError, resolveIdentity, verifyClaims, type VerifiedToken } from '../auth/tokens.js';
 import type { HubContext } from '../context.js';
 import { deleteConversation, getOrCreateConversation, setConversationStatus } from '../db/repositories/conversations.js';
 import { attachmentsOf, maxSeqOf, messagesAfter } from '../db/repositories/messages.js';
@@ -193,13 +193,18 @@ export class Gateway {
   // ---- identity --------------------------------------------------------------------------
 
   private async authenticate(session: Session, token: string): Promise<void> {
-    let identity: Identity;
+    let claims: VerifiedToken;
     try {
-      identity = await verifyToken(this.ctx, token);
+      claims = await verifyClaims(this.ctx, token);
     } catch (error) {
       const reason = error instanceof AuthError ? error.message : 'token refused';
       return this.refuse(session, 'unauthorized', reason, CLOSE.unauthorized);
     }
+    // The origin is checked before anything is written: a page the org does not allow records no one.
+    if (!session.identity && session.origin && !(await isOriginAllowed(this.ctx.db, claims.orgId, session.origin))) {
+      return this.refuse(session, 'forbidden', 'this origin may not connect for this organisation', CLOSE.forbidden);
+    }
+    const identity = await resolveIdentity(this.ctx, claims);
     const current = session.identity;
     if (current) {
       // A refreshed token on a live socket must name the same person.
@@ -209,9 +214,6 @@ export class Gateway {
       session.identity = identity;
       this.scheduleExpiry(session);
       return;
-    }
-    if (session.origin && !(await isOriginAllowed(this.ctx.db, identity.orgId, session.origin))) {
-      return this.refuse(session, 'forbidden', 'this origin may not connect for this organisation', CLOSE.forbidden);
     }
     clearTimeout(session.authTimer);
     session.identity = identity;
