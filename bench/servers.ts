@@ -15,7 +15,7 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-export class ServerProcess<Hello> {
+export class ServerProcess {
   private readonly lines: string[] = [];
   private waiter?: () => void;
   private exited = false;
@@ -37,10 +37,10 @@ export class ServerProcess<Hello> {
   }
 
   /** Starts `script` (a file in bench/) under tsx and waits for its hello line. */
-  static async start<Hello>(name: string, script: string, arg: unknown, timeoutMs: number): Promise<{ server: ServerProcess<Hello>; hello: Hello }> {
+  static async start<Hello>(name: string, script: string, arg: unknown, timeoutMs: number): Promise<{ server: ServerProcess; hello: Hello }> {
     const path = fileURLToPath(new URL(script, import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', path, JSON.stringify(arg)], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const server = new ServerProcess<Hello>(name, child);
+    const server = new ServerProcess(name, child);
     try {
       const hello = (await server.nextLine(timeoutMs)) as Hello;
       return { server, hello };
