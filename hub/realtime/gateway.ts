@@ -22,7 +22,8 @@ import { peerOf, type Identity } from '../auth/identity.js';
 import { AuthError, resolveIdentity, verifyClaims, type VerifiedToken } from '../auth/tokens.js';
 import type { HubContext } from '../context.js';
 import { deleteConversation, getOrCreateConversation, setConversationStatus } from '../db/repositories/conversations.js';
-import { attachmentsOf, maxSeqOf, messagesAfter } from '../db/repositories/messages.js';
+import { messagePage } from '../db/repositories/history.js';
+import { attachmentsOf, maxSeqOf } from '../db/repositories/messages.js';
 import { isOriginAllowed } from '../db/repositories/orgs.js';
 import { getPatientByExternalId } from '../db/repositories/people.js';
 import type { Attachment, Message } from '../db/tables.js';
@@ -54,6 +55,11 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   perUserPerMinute: 1200,
   maxUploadBytes: 12 * 1024 * 1024,
 };
+
+/** Most messages one thread replays on resume; a client further behind pages through REST history. */
+const RESUME_LIMIT = 5000;
+/** Conversations remembered per hub; past this the oldest are looked up again. */
+const CONVERSATION_CACHE = 50_000;
 
 /** The care team as a patient sees it: one peer, present while anyone from the org is connected. */
 const CARE_TEAM: Peer = { id: 'care-team', name: 'Care team', role: 'provider' };
@@ -432,13 +438,17 @@ export class Gateway {
     for (const thread of threads) {
       const ref = await this.conversationFor(session, identity, thread, undefined, false);
       if (!ref) continue;
-      const messages = await messagesAfter(this.ctx.db, identity.orgId, ref.id, after.get(thread) ?? 0, 5000);
+      const messages = await messagePage(this.ctx.db, identity.orgId, ref.id, after.get(thread) ?? 0, RESUME_LIMIT);
       if (!messages.length) continue;
       const attachments = await attachmentsOf(this.ctx.db, identity.orgId, messages.map((m) => m.id));
       const bytes = new Map<string, Uint8Array>();
       for (const a of attachments) bytes.set(a.id, (await this.ctx.blobs.get(a.storage_key)) ?? new Uint8Array());
       for (const message of messages) {
-        const from: Peer = { id: message.author_kind === 'patient' ? ref.patientExternalId : await this.staffExternalId(identity.orgId, message.author_id), name: message.author_name, role: message.author_kind === 'patient' ? 'patient' : 'provider' };
+        const from: Peer = {
+          id: message.author_external_id ?? message.author_id,
+          name: message.author_name,
+          role: message.author_kind === 'patient' ? 'patient' : 'provider',
+        };
         for (const frame of this.messageFrames(thread, from, message, attachments, (a) => bytes.get(a.id)!)) session.send(frame);
       }
       if (identity.kind === 'staff') {
@@ -446,18 +456,6 @@ export class Gateway {
       }
     }
     session.send({ type: 'synced' });
-  }
-
-  private readonly staffIds = new Map<string, string>();
-
-  private async staffExternalId(orgId: string, staffId: string): Promise<string> {
-    let external = this.staffIds.get(staffId);
-    if (!external) {
-      const row = await this.ctx.db.selectFrom('staff').select('external_id').where('org_id', '=', orgId).where('id', '=', staffId).executeTakeFirst();
-      external = row?.external_id ?? staffId;
-      this.staffIds.set(staffId, external);
-    }
-    return external;
   }
 
   // ---- helpers ---------------------------------------------------------------------------
@@ -482,6 +480,7 @@ export class Gateway {
     const visit = identity.kind === 'patient' ? identity.visit ?? null : null;
     const conversation = await getOrCreateConversation(this.ctx.db, identity.orgId, patient.id, visit);
     const value: ConversationRef = { id: conversation.id, patientId: patient.id, patientExternalId: patient.external_id, optedOut: patient.opted_out_at !== null };
+    if (this.conversations.size >= CONVERSATION_CACHE) this.conversations.delete(this.conversations.keys().next().value!);
     this.conversations.set(key, value);
     return value;
   }
