@@ -303,7 +303,13 @@ export class ChatCore {
 
   private receive(frame: Frame): void {
     const from = 'from' in frame && frame.from ? (typeof frame.from === 'string' ? frame.from : frame.from.id) : undefined;
-    if (from === this.me.id) return;
+    if (from === this.me.id) {
+      // Through a hub, my own stored messages come back on resume (after a reload) and from my
+      // other devices: they are history, not echoes. Anything else of mine is an echo.
+      if (this.viaHub && frame.type === 'message' && frame.seq !== undefined) this.onOwnStoredMessage(frame);
+      else if (this.viaHub && frame.type === 'chunk' && this.incoming.has(frame.message)) this.onChunk(frame, true);
+      return;
+    }
     switch (frame.type) {
       case 'presence':
         return this.onPresence(frame);
@@ -394,12 +400,7 @@ export class ChatCore {
     }
     seen.add(frame.id);
     this.clock = Math.max(this.clock, frame.clock) + 1;
-    const attachments: AttachmentView[] = (frame.attachments ?? []).map((meta) => ({ ...meta, progress: 0 }));
-    if (attachments.length) {
-      this.incoming.set(frame.id, {
-        assemblers: new Map(attachments.map((a) => [a.id, new ChunkAssembler(Math.ceil(a.size / LIMITS.chunkBytes), a.size)])),
-      });
-    }
+    const attachments = this.expectChunks(frame);
     const message: ChatMessage = { ...frame, mine: false, attachments };
     this.insertMessage(thread.id, message);
     this.clearTyping(thread.id, frame.from.id);
@@ -415,10 +416,33 @@ export class ChatCore {
     this.events.emit('message', { thread: thread.id, message: this.findMessage(thread.id, frame.id) ?? message });
   }
 
-  private onChunk(frame: ChunkFrame): void {
+  /** Hub mode: one of my own messages that the hub stored before this page loaded, or that I sent from another device. */
+  private onOwnStoredMessage(frame: MessageFrame): void {
+    if (this.role === 'patient' && frame.thread !== this.me.id) return;
+    if (this.findMessage(frame.thread, frame.id)) return; // sent from this page: already shown
+    const thread = this.ensureThread(this.role === 'patient' ? this.me : this.threads.get(frame.thread)?.patient ?? { id: frame.thread, name: frame.thread, role: 'patient' });
+    this.clock = Math.max(this.clock, frame.clock) + 1;
+    const attachments = this.expectChunks(frame);
+    // Stored is all the hub says on resume; receipts that came before this page loaded are not replayed.
+    this.insertMessage(thread.id, { ...frame, mine: true, attachments, status: 'sent' });
+    this.publish();
+  }
+
+  /** The attachments a message announces, with their chunks awaited. */
+  private expectChunks(frame: MessageFrame): AttachmentView[] {
+    const attachments: AttachmentView[] = (frame.attachments ?? []).map((meta) => ({ ...meta, progress: 0 }));
+    if (attachments.length) {
+      this.incoming.set(frame.id, {
+        assemblers: new Map(attachments.map((a) => [a.id, new ChunkAssembler(Math.ceil(a.size / LIMITS.chunkBytes), a.size)])),
+      });
+    }
+    return attachments;
+  }
+
+  private onChunk(frame: ChunkFrame, mine = false): void {
     const entry = this.incoming.get(frame.message);
     const assembler = entry?.assemblers.get(frame.attachment);
-    if (!entry || !assembler || !this.mayAct(frame.from, frame.thread)) return;
+    if (!entry || !assembler || !(mine || this.mayAct(frame.from, frame.thread))) return;
     if (!assembler.add(frame.index, frame.count, frame.data)) {
       this.fail('invalid', 'attachment chunk does not fit its attachment', frame.message);
       return;

@@ -98,6 +98,27 @@ describe('HubTransport with the chat core', () => {
     await vi.waitFor(() => expect(thread(later, 'ana')?.messages.map((m) => m.text)).toEqual(['one', 'two', 'three']));
   });
 
+  it('gives a reloaded page its own stored messages back as its own, once, in order', async () => {
+    const dr = await join_('dr-lee', 'staff');
+    const ana = await join_('ana', 'patient');
+    await ana.send('one');
+    await vi.waitFor(() => expect(thread(dr, 'ana')?.messages).toHaveLength(1));
+    dr.open('ana');
+    await dr.send('two');
+    await vi.waitFor(() => expect(thread(ana, 'ana')?.messages).toHaveLength(2));
+    ana.stop();
+    dr.stop();
+
+    const [anaAgain, drAgain] = [await join_('ana', 'patient'), await join_('dr-lee', 'staff')];
+
+    const shown = (core: ChatCore) => thread(core, 'ana')?.messages.map((m) => [m.text, m.mine, m.seq]);
+    await vi.waitFor(() => expect(shown(anaAgain)).toEqual([['one', true, 1], ['two', false, 2]]));
+    await vi.waitFor(() => expect(shown(drAgain)).toEqual([['one', false, 1], ['two', true, 2]]));
+    // Stored, not in the outbox: nothing of it is sent again.
+    expect(thread(anaAgain, 'ana')!.messages[0].status).not.toBe('sending');
+    expect(await countMessages(hub.ctx.db, clinic.org.id)).toBe(2);
+  });
+
   it('asks for a fresh token before reconnecting', async () => {
     let issued = 0;
     const getToken = async () => {

@@ -2,7 +2,8 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../define.js';
-import type { ClinicChat } from './clinic-chat.js';
+import { LocalTransport } from '../../transports/local.js';
+import { ClinicChat } from './clinic-chat.js';
 
 let room = 0;
 const nextRoom = () => `test-${Date.now()}-${room++}`;
@@ -284,6 +285,21 @@ describe('<clinic-chat>', () => {
     await waitUntil(() => seen.includes('clinic-chat-unread:ana'));
     await provider.open('ana');
     expect(seen).to.include.members(['clinic-chat-message:ana', 'clinic-chat-unread:ana', 'clinic-chat-open:ana']);
+  });
+
+  it('starts with the identity and transport a host set before the element was defined', async () => {
+    const { provider, wrapper } = await clinic([]);
+    const room = provider.room;
+    // A host whose script defines the element late (lazy bundle, framework setting properties first).
+    const late = document.createElement('late-clinic-chat') as ClinicChat;
+    late.me = { id: 'late', name: 'Late Patient' };
+    late.transport = new LocalTransport(room);
+    wrapper.append(late);
+    class LateChat extends ClinicChat {}
+    LateChat.define('late-clinic-chat');
+
+    await waitUntil(() => provider.state?.threads.some((t) => t.id === 'late' && t.patient.name === 'Late Patient'), 'the late element did not join as itself');
+    expect(late.state?.me.id).to.equal('late');
   });
 
   it('fits a 320 px wide screen without sideways scrolling', async () => {

@@ -178,7 +178,9 @@ export class ClinicChat extends LitElement {
     document.addEventListener('visibilitychange', this.onVisibility);
     window.addEventListener('pagehide', this.onPageHide);
     window.addEventListener('pageshow', this.onPageShow);
-    if (!this.core) this.build();
+    // The first build waits for the first update (willUpdate): properties a host set before the
+    // element was defined (`getToken`, `transport`, `me`…) are only applied to it then.
+    if (!this.core && this.hasUpdated) this.build();
   }
 
   override disconnectedCallback(): void {
@@ -193,7 +195,10 @@ export class ClinicChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (!this.core) return;
+    if (!this.core) {
+      if (!this.hasUpdated && this.isConnected) this.build();
+      return;
+    }
     const keys = this.hub ? ['hub', 'getToken', 'retention', 'maxFileSize'] : ['hub', 'chatRole', 'me', 'room', 'transport', 'retention', 'maxFileSize'];
     const rebuild = keys.some((k) => changed.has(k as keyof ClinicChat));
     if (rebuild && this.hasUpdated) {
