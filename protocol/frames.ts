@@ -51,6 +51,11 @@ export const MessageFrameSchema = v.pipe(
     attachments: v.optional(v.pipe(v.array(AttachmentMetaSchema), v.maxLength(LIMITS.attachmentsPerMessage))),
     /** Hub only: the per-conversation sequence number the hub assigned when it stored the message. */
     seq: v.optional(SeqSchema),
+    /**
+     * Hub only, on history: how far the other side got with this message (for the sender's
+     * own messages), or `read` when the receiving reader has already read it.
+     */
+    receipt: v.optional(v.picklist(['delivered', 'read'])),
   }),
   v.check((f) => f.text.trim().length > 0 || (f.attachments?.length ?? 0) > 0, 'a message needs text or an attachment'),
 );

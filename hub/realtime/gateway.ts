@@ -22,6 +22,7 @@ import { peerOf, type Identity } from '../auth/identity.js';
 import { AuthError, resolveIdentity, verifyClaims, type VerifiedToken } from '../auth/tokens.js';
 import type { HubContext } from '../context.js';
 import { deleteConversation, getOrCreateConversation, setConversationStatus } from '../db/repositories/conversations.js';
+import { cursorsOf } from '../db/repositories/cursors.js';
 import { messagePage } from '../db/repositories/history.js';
 import { attachmentsOf, maxSeqOf } from '../db/repositories/messages.js';
 import { isOriginAllowed } from '../db/repositories/orgs.js';
@@ -377,7 +378,14 @@ export class Gateway {
     );
   }
 
-  private messageFrames(thread: string, from: Peer, message: Message, attachments: readonly Attachment[], bytesOf: (a: Attachment) => Uint8Array): OutgoingFrame[] {
+  private messageFrames(
+    thread: string,
+    from: Peer,
+    message: Message,
+    attachments: readonly Attachment[],
+    bytesOf: (a: Attachment) => Uint8Array,
+    receipt?: 'delivered' | 'read',
+  ): OutgoingFrame[] {
     const mine = attachments.filter((a) => a.message_id === message.id);
     const frames: OutgoingFrame[] = [
       {
@@ -389,6 +397,7 @@ export class Gateway {
         at: Number(message.sent_at),
         clock: Number(message.seq),
         seq: Number(message.seq),
+        ...(receipt ? { receipt } : {}),
         ...(mine.length
           ? { attachments: mine.map((a) => ({ id: a.client_id, name: a.name, mime: a.mime as AttachmentMeta['mime'], size: Number(a.size) })) }
           : {}),
@@ -440,6 +449,7 @@ export class Gateway {
       if (!ref) continue;
       const messages = await messagePage(this.ctx.db, identity.orgId, ref.id, after.get(thread) ?? 0, RESUME_LIMIT);
       if (!messages.length) continue;
+      const receiptOf = await this.receiptsFor(identity, ref.id);
       const attachments = await attachmentsOf(this.ctx.db, identity.orgId, messages.map((m) => m.id));
       const bytes = new Map<string, Uint8Array>();
       for (const a of attachments) bytes.set(a.id, (await this.ctx.blobs.get(a.storage_key)) ?? new Uint8Array());
@@ -449,13 +459,34 @@ export class Gateway {
           name: message.author_name,
           role: message.author_kind === 'patient' ? 'patient' : 'provider',
         };
-        for (const frame of this.messageFrames(thread, from, message, attachments, (a) => bytes.get(a.id)!)) session.send(frame);
+        for (const frame of this.messageFrames(thread, from, message, attachments, (a) => bytes.get(a.id)!, receiptOf(message))) session.send(frame);
       }
       if (identity.kind === 'staff') {
         this.deferred.audit({ orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action: 'messages.read', subject: { type: 'conversation', id: ref.id }, detail: { count: messages.length } });
       }
     }
     session.send({ type: 'synced' });
+  }
+
+  /**
+   * What history should say about receipts, from the stored cursors: for the reader's own
+   * messages how far the other side got; for the others' messages whether the reader has read them.
+   */
+  private async receiptsFor(identity: Identity, conversationId: string): Promise<(message: Message) => 'delivered' | 'read' | undefined> {
+    await this.deferred.flush();
+    const cursors = await cursorsOf(this.ctx.db, conversationId);
+    const mine = cursors.find((c) => c.participant_kind === identity.kind && c.participant_id === identity.id);
+    const others = cursors.filter((c) => c.participant_kind !== identity.kind);
+    const otherRead = Math.max(0, ...others.map((c) => Number(c.read_seq)));
+    const otherDelivered = Math.max(0, ...others.map((c) => Number(c.delivered_seq)));
+    const myRead = Number(mine?.read_seq ?? 0);
+    return (message) => {
+      const seq = Number(message.seq);
+      if (message.author_kind === identity.kind && message.author_id === identity.id) {
+        return seq <= otherRead ? 'read' : seq <= otherDelivered ? 'delivered' : undefined;
+      }
+      return seq <= myRead ? 'read' : undefined;
+    };
   }
 
   // ---- helpers ---------------------------------------------------------------------------

@@ -130,7 +130,13 @@ export class ChatCore {
     this.started = true;
     this.opts.transport.open({
       frame: (frame) => this.receive(frame),
-      error: (error) => this.fail(error.code, error.message, error.ref),
+      error: (error) => {
+        if (error.code === 'forbidden') {
+          this.connection = 'refused';
+          this.publish();
+        }
+        this.fail(error.code, error.message, error.ref);
+      },
       status: (status) => this.onTransport(status),
     });
     const tick = Math.max(50, Math.min(this.opts.heartbeatMs, this.opts.retryMs) / 2);
@@ -401,8 +407,16 @@ export class ChatCore {
     seen.add(frame.id);
     this.clock = Math.max(this.clock, frame.clock) + 1;
     const attachments = this.expectChunks(frame);
-    const message: ChatMessage = { ...frame, mine: false, attachments };
+    const { receipt, ...fields } = frame;
+    const message: ChatMessage = { ...fields, mine: false, attachments };
     this.insertMessage(thread.id, message);
+    if (receipt === 'read') {
+      // History this reader had already read (hub resume after a reload): no badge, no alert, no receipt.
+      this.readSent.add(frame.id);
+      this.ackIfComplete(thread.id, frame.id);
+      this.publish();
+      return;
+    }
     this.clearTyping(thread.id, frame.from.id);
     if (thread.id === this.active && this.box === 'minimized' && !colleague) {
       // Minimized means "out of the way until they write": their message brings the box back.
@@ -423,8 +437,9 @@ export class ChatCore {
     const thread = this.ensureThread(this.role === 'patient' ? this.me : this.threads.get(frame.thread)?.patient ?? { id: frame.thread, name: frame.thread, role: 'patient' });
     this.clock = Math.max(this.clock, frame.clock) + 1;
     const attachments = this.expectChunks(frame);
-    // Stored is all the hub says on resume; receipts that came before this page loaded are not replayed.
-    this.insertMessage(thread.id, { ...frame, mine: true, attachments, status: 'sent' });
+    // Stored at least; the hub says how far the other side got, from its cursors.
+    const { receipt, ...fields } = frame;
+    this.insertMessage(thread.id, { ...fields, mine: true, attachments, status: receipt ?? 'sent' });
     this.publish();
   }
 

@@ -3,7 +3,8 @@
 import type { AttachmentMeta, ErrorCode, Peer, Role } from '../../protocol/index.js';
 
 export type Retention = 'session' | 'view';
-export type Connection = 'connecting' | 'online' | 'offline';
+/** `refused`: the hub will not take this page (its origin is not allowed); retrying cannot help. */
+export type Connection = 'connecting' | 'online' | 'offline' | 'refused';
 /** Where the current box is: open, folded to its header (re-opens on that patient's next message), or closed (stays closed). */
 export type BoxState = 'open' | 'minimized' | 'closed';
 export type MessageStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';

@@ -114,9 +114,36 @@ describe('HubTransport with the chat core', () => {
     const shown = (core: ChatCore) => thread(core, 'ana')?.messages.map((m) => [m.text, m.mine, m.seq]);
     await vi.waitFor(() => expect(shown(anaAgain)).toEqual([['one', true, 1], ['two', false, 2]]));
     await vi.waitFor(() => expect(shown(drAgain)).toEqual([['one', false, 1], ['two', true, 2]]));
-    // Stored, not in the outbox: nothing of it is sent again.
-    expect(thread(anaAgain, 'ana')!.messages[0].status).not.toBe('sending');
+    // Stored, not in the outbox: nothing of it is sent again; and the receipts come back from the cursors.
+    expect(thread(anaAgain, 'ana')!.messages[0].status).toBe('read');
+    // The provider had read Ana's message before reloading: it is not unread again.
+    expect(thread(drAgain, 'ana')!.unread).toBe(0);
     expect(await countMessages(hub.ctx.db, clinic.org.id)).toBe(2);
+  });
+
+  it('tells a page whose origin the org does not allow that it is refused, and stops retrying', async () => {
+    class ForeignPage extends WebSocket {
+      constructor(url: string) {
+        super(url, { origin: 'https://evil.example' });
+      }
+    }
+    let issued = 0;
+    const token = await clinic.mint({ sub: 'mallory', role: 'patient' });
+    const transport = new HubTransport({
+      url: hub.wsUrl,
+      getToken: () => (issued++, token),
+      WebSocket: ForeignPage as unknown as new (url: string) => WebSocketLike,
+      minBackoffMs: 20,
+    });
+    const core = new ChatCore({ me: { id: 'mallory', name: 'M', role: 'patient' }, transport });
+    const errors: string[] = [];
+    core.events.on('error', (e) => errors.push(e.code));
+    core.start();
+    cores.push(core);
+    await vi.waitFor(() => expect(core.state.connection).toBe('refused'));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(issued).toBe(1);
+    expect(errors).toContain('forbidden');
   });
 
   it('asks for a fresh token before reconnecting', async () => {

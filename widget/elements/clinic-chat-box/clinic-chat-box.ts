@@ -215,6 +215,7 @@ export class ClinicChatBox extends LitElement {
   }
 
   private statusText(thread: ThreadState, state: ChatState): string {
+    if (state.connection === 'refused') return 'Chat unavailable';
     if (state.connection === 'offline') return 'Offline — messages will be sent when the connection returns';
     if (thread.ended) return 'Chat ended';
     if (state.role === 'patient') return thread.present ? 'Care team online' : 'Waiting for the care team';
@@ -222,6 +223,7 @@ export class ClinicChatBox extends LitElement {
   }
 
   private blockedReason(thread: ThreadState, state: ChatState): string | undefined {
+    if (state.connection === 'refused') return 'This page is not allowed to connect to the chat service.';
     if (thread.ended) return 'This chat has ended.';
     if (state.role === 'provider' && !thread.present) return `${thread.patient.name} has left. You can no longer send messages.`;
     return undefined;
