@@ -203,10 +203,11 @@ describe('hub gateway', () => {
   });
 
   it('closes the socket when its token expires, unless a fresh token for the same person arrives', async () => {
+    // `exp` has whole seconds: 2 s from now is at least 1 s of life, plenty to authenticate first.
     await start({ clockToleranceSec: 0 });
-    const short = await TestClient.connect(hub.wsUrl, await clinic.mint({ sub: 'ana' }, { expiresIn: 1 }));
+    const short = await TestClient.connect(hub.wsUrl, await clinic.mint({ sub: 'ana' }, { expiresIn: 2 }));
     clients.push(short);
-    const refreshed = await TestClient.connect(hub.wsUrl, await clinic.mint({ sub: 'ben' }, { expiresIn: 1 }));
+    const refreshed = await TestClient.connect(hub.wsUrl, await clinic.mint({ sub: 'ben' }, { expiresIn: 2 }));
     clients.push(refreshed);
     refreshed.send({ type: 'auth', token: await clinic.mint({ sub: 'ben' }, { expiresIn: 60 }) });
     expect(await short.closed()).toBe(CLOSE.unauthorized);
@@ -222,7 +223,7 @@ describe('hub gateway', () => {
     for (let i = 0; i < 20; i++) ana.send(message('ana', `r${i}`));
     await ana.waitForCount((f) => f.type === 'ack' || f.type === 'error', 20);
     const limited = ana.of('error').filter((e) => e.code === 'rate-limited');
-    expect(limited.length).toBeGreaterThanOrEqual(14);
+    expect(limited.length).toBeGreaterThanOrEqual(10); // at most two 1-second windows of 5
     expect(await countMessages(hub.ctx.db, clinic.org.id)).toBe(ana.of('ack').length);
   });
 
