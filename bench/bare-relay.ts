@@ -9,8 +9,6 @@ import { WebSocketServer, type WebSocket } from './ws.js';
 const MAX_PAYLOAD = 1024 * 1024;
 
 const providers = new Map<string, WebSocket>();
-let forwarded = 0;
-let dropped = 0;
 
 const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: MAX_PAYLOAD });
 wss.on('connection', (ws, request) => {
@@ -25,12 +23,7 @@ wss.on('connection', (ws, request) => {
   }
   ws.on('message', (data, isBinary) => {
     const provider = providers.get(pair);
-    if (provider && provider.readyState === provider.OPEN) {
-      provider.send(data, { binary: isBinary });
-      forwarded++;
-    } else {
-      dropped++;
-    }
+    if (provider && provider.readyState === provider.OPEN) provider.send(data, { binary: isBinary });
   });
 });
 
@@ -39,7 +32,7 @@ wss.once('listening', () => {
   const port = typeof address === 'object' && address ? address.port : 0;
   serveControl(
     { wsUrl: `ws://127.0.0.1:${port}/` },
-    () => ({ forwarded, dropped }),
+    () => ({}),
     () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();

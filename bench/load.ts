@@ -4,6 +4,7 @@
 // a politely reduced load. Each message carries its send time in its text and its schedule
 // index in its id; providers note when it arrives.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { LOOP_RESOLUTION_MS, excessDelay } from './server-control.js';
 import { WebSocket } from './ws.js';
 
 export type Endpoint = { kind: 'bare'; url: string } | { kind: 'hub'; url: string; tokens: ReadonlyArray<readonly [string, string]> };
@@ -50,6 +51,7 @@ export interface RunRecord {
   misrouted: number;
   unsendable: number;
   errors: Record<string, number>;
+  /** Sockets the server closed during the run, by role and close code. */
   closes: Record<string, number>;
   generator: { cpuMs: number; wallMs: number; loopDelayP99Ms: number; loopDelayMaxMs: number };
 }
@@ -100,9 +102,10 @@ export class Fleet {
     for (const pair of pairs) {
       pair.provider.on('message', (data) => fleet.onProviderFrame(pair, data as Buffer));
       pair.patient.on('message', (data) => fleet.onPatientFrame(data as Buffer));
-      for (const ws of [pair.provider, pair.patient]) {
+      for (const [role, ws] of [['provider', pair.provider], ['patient', pair.patient]] as const) {
         ws.on('close', (code) => {
-          if (!fleet.closing) fleet.closes[code] = (fleet.closes[code] ?? 0) + 1;
+          const key = `${role} ${code}`;
+          if (!fleet.closing) fleet.closes[key] = (fleet.closes[key] ?? 0) + 1;
         });
       }
     }
@@ -140,11 +143,13 @@ export class Fleet {
     this.closes = run.closes;
     this.run = run;
 
-    const loop = monitorEventLoopDelay({ resolution: 5 });
+    const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
     let cpuAtStart = process.cpuUsage();
+    let wallAtStart = performance.now();
     const windowTimers = [
       setTimeout(() => {
         cpuAtStart = process.cpuUsage();
+        wallAtStart = performance.now();
         loop.enable();
         hooks.windowStart();
       }, run.windowStart - performance.now()),
@@ -153,9 +158,9 @@ export class Fleet {
         loop.disable();
         run.generator = {
           cpuMs: (cpu.user + cpu.system) / 1000,
-          wallMs: spec.durationMs,
-          loopDelayP99Ms: loop.percentile(99) / 1e6,
-          loopDelayMaxMs: loop.max / 1e6,
+          wallMs: performance.now() - wallAtStart,
+          loopDelayP99Ms: excessDelay(loop.percentile(99)),
+          loopDelayMaxMs: excessDelay(loop.max),
         };
         hooks.windowEnd();
       }, run.windowEnd - performance.now()),
@@ -191,7 +196,7 @@ export class Fleet {
     while (performance.now() < drainUntil && (run.received < expected || (spec.acks && run.acked < expected))) {
       await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
     }
-    // The window hooks have fired by now unless the sender finished early; make sure they do.
+    // With everything delivered and no grace, the drain can end before the window-end timer: wait for it.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, run.windowEnd - performance.now()) + 1));
     for (const timer of windowTimers) clearTimeout(timer);
     this.run = undefined;

@@ -1,28 +1,29 @@
 // The control channel of a bench server process (hub or bare relay). It prints one JSON line
 // when listening; each `stats` line on stdin is answered with one JSON line of process figures
-// (CPU time, memory, event-loop delay since the last answer); the end of stdin — the bench
+// (memory, event-loop delay since the last answer, counters); the end of stdin — the bench
 // finished, or died — closes the server and exits, so a server never outlives its bench.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 
 export interface ServerStats {
-  /** performance.now() in the server process, to turn CPU time into a share of wall time. */
+  /** performance.now() in the server process: how far apart two answers really were. */
   wallMs: number;
-  cpuUserMs: number;
-  cpuSystemMs: number;
   rssMb: number;
-  /** Event-loop delay since the previous `stats` answer (or start-up). */
+  /** Event-loop delay (beyond the sampling period) since the previous `stats` answer, or start-up. */
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
-  /** Server-specific counters (the hub's database transactions, the relay's forwarded frames). */
+  /** Server-specific counters (the hub's database transactions). */
   counters: Record<string, number>;
 }
+
+/** Sampling period of the event-loop delay histogram; its readings include this period, which we take off. */
+export const LOOP_RESOLUTION_MS = 2;
 
 /** The most a server gets to close before it exits anyway. */
 const CLOSE_TIMEOUT_MS = 5000;
 
 export function serveControl(hello: unknown, counters: () => Record<string, number>, close: () => Promise<void>): void {
-  const loop = monitorEventLoopDelay({ resolution: 5 });
+  const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   loop.enable();
   const write = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
@@ -40,14 +41,11 @@ export function serveControl(hello: unknown, counters: () => Record<string, numb
   const lines = createInterface({ input: process.stdin });
   lines.on('line', (line) => {
     if (line.trim() !== 'stats') return;
-    const cpu = process.cpuUsage();
     const stats: ServerStats = {
       wallMs: performance.now(),
-      cpuUserMs: cpu.user / 1000,
-      cpuSystemMs: cpu.system / 1000,
       rssMb: process.memoryUsage.rss() / 2 ** 20,
-      loopDelayP99Ms: loop.percentile(99) / 1e6,
-      loopDelayMaxMs: loop.max / 1e6,
+      loopDelayP99Ms: excessDelay(loop.percentile(99)),
+      loopDelayMaxMs: excessDelay(loop.max),
       counters: counters(),
     };
     loop.reset();
@@ -57,4 +55,9 @@ export function serveControl(hello: unknown, counters: () => Record<string, numb
   process.on('SIGTERM', exit);
   process.on('SIGINT', exit);
   write(hello);
+}
+
+/** A histogram reading (ns) as milliseconds of delay beyond the sampling period. */
+export function excessDelay(ns: number): number {
+  return Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS);
 }

@@ -16,8 +16,11 @@ process.on('exit', () => {
 });
 
 export class ServerProcess {
+  /** Lines not yet claimed by anyone; the hello line waits here. */
   private readonly lines: string[] = [];
-  private waiter?: () => void;
+  /** Stats requests in the order they were written; each answer line settles the oldest, even one that timed out. */
+  private readonly pending: Array<(line: string) => void> = [];
+  private wake?: () => void;
   private exited = false;
 
   private constructor(
@@ -25,25 +28,49 @@ export class ServerProcess {
     private readonly child: ChildProcess,
   ) {
     running.add(child);
+    // A write to a server that has just died fails with EPIPE; its 'exit' event is what reports that.
+    child.stdin!.on('error', () => undefined);
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      this.lines.push(line);
-      this.waiter?.();
+      const claim = this.pending.shift();
+      if (claim) claim(line);
+      else this.lines.push(line);
+      this.wake?.();
     });
     child.once('exit', () => {
       this.exited = true;
       running.delete(child);
-      this.waiter?.();
+      this.wake?.();
     });
   }
 
-  /** Starts `script` (a file in bench/) under tsx and waits for its hello line. */
-  static async start<Hello>(name: string, script: string, arg: unknown, timeoutMs: number): Promise<{ server: ServerProcess; hello: Hello }> {
+  /**
+   * Starts `script` (a file in bench/) under tsx and waits for its hello line. With
+   * `profileDir`, the server writes a V8 CPU profile there when it exits.
+   */
+  static async start<Hello>(
+    name: string,
+    script: string,
+    arg: unknown,
+    options: { timeoutMs: number; profileDir?: string },
+  ): Promise<{ server: ServerProcess; hello: Hello }> {
     const path = fileURLToPath(new URL(script, import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', path, JSON.stringify(arg)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const profile = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', path, JSON.stringify(arg)], { stdio: ['pipe', 'pipe', 'inherit'] });
     const server = new ServerProcess(name, child);
     try {
-      const hello = (await server.nextLine(timeoutMs)) as Hello;
-      return { server, hello };
+      const deadline = Date.now() + options.timeoutMs;
+      while (server.lines.length === 0) {
+        if (server.exited) throw new Error(`${name} exited (code ${child.exitCode}) before it listened`);
+        if (Date.now() >= deadline) throw new Error(`${name} did not start within ${options.timeoutMs} ms`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, deadline - Date.now());
+          server.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      return { server, hello: JSON.parse(server.lines.shift()!) as Hello };
     } catch (error) {
       await server.stop();
       throw error;
@@ -54,9 +81,23 @@ export class ServerProcess {
     return this.child.pid;
   }
 
-  stats(timeoutMs = 10_000): Promise<ServerStats> {
-    this.child.stdin!.write('stats\n');
-    return this.nextLine(timeoutMs) as Promise<ServerStats>;
+  /**
+   * Asks for the server's figures now; the answer is awaited later with `wait`. A server too
+   * busy to read its stdin answers late, and `wait` then says undefined when its time is up.
+   */
+  requestStats(): { wait(ms: number): Promise<ServerStats | undefined> } {
+    const answer = new Promise<ServerStats>((resolve) => this.pending.push((line) => resolve(JSON.parse(line) as ServerStats)));
+    if (!this.exited) this.child.stdin!.write('stats\n');
+    return {
+      wait: (ms) =>
+        new Promise((resolve) => {
+          const timer = setTimeout(() => resolve(undefined), ms);
+          void answer.then((stats) => {
+            clearTimeout(timer);
+            resolve(stats);
+          });
+        }),
+    };
   }
 
   /** Ends its stdin (it closes and exits), and kills it if it has not gone in time. */
@@ -67,23 +108,5 @@ export class ServerProcess {
     const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
     await gone;
     clearTimeout(timer);
-  }
-
-  private async nextLine(timeoutMs: number): Promise<unknown> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.lines.length === 0) {
-      if (this.exited) throw new Error(`${this.name} exited (code ${this.child.exitCode})`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`${this.name} did not answer within ${timeoutMs} ms`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiter = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.waiter = undefined;
-    }
-    return JSON.parse(this.lines.shift()!);
   }
 }

@@ -1,0 +1,226 @@
+// The hub benchmark: N patient/provider pairs of WebSocket clients on loopback, an open-loop
+// sender at fixed offered loads, and the same load through a bare `ws` relay measured in the
+// same run, so that the cost of the hub reads as a ratio. Each server runs in its own
+// process, started fresh for every (server, load) so that a backlog left by one run cannot
+// slow the next. `npm run bench` (full) or `npm run bench -- --quick` (smoke); see
+// docs/performance.md for what the figures mean.
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { arch, availableParallelism, cpus, release, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import type { HubServerConfig, HubServerHello } from './hub-server.js';
+import { Fleet, type Endpoint } from './load.js';
+import { TARGET_LABELS, formatNotes, formatTables, percentile, summarise, type RunResult, type Target } from './report.js';
+import { machineBusyMs, processCpuMs } from './proc.js';
+import { ServerProcess } from './servers.js';
+
+interface Settings {
+  rates: number[];
+  warmupMs: number;
+  durationMs: number;
+  graceMs: number;
+  pairs: number;
+  targets: Target[];
+  textChars: number;
+  /** Where servers write CPU profiles, if anywhere. */
+  profileDir?: string;
+}
+
+const FULL: Settings = { rates: [2000, 10_000], warmupMs: 2000, durationMs: 10_000, graceMs: 5000, pairs: 500, targets: ['bare', 'hub', 'relay'], textChars: 100 };
+const QUICK: Settings = { ...FULL, rates: [500, 2000], warmupMs: 500, durationMs: 1000, graceMs: 2000, pairs: 50 };
+
+const SERVER_START_TIMEOUT_MS = 60_000;
+const CONNECT_CONCURRENCY = 50;
+const CONNECT_TIMEOUT_MS = 15_000;
+/** How long after a run a server may take to report its figures; a saturated hub may not read its stdin sooner. */
+const STATS_WAIT_MS = 3000;
+/** Per run, on top of warm-up, duration and grace: start-up, connecting, stopping. */
+const RUN_OVERHEAD_BOUND_MS = 2 * SERVER_START_TIMEOUT_MS + 20_000;
+
+const USAGE = `npm run bench -- [--quick] [--rates 2000,10000] [--duration 10] [--warmup 2] [--grace 5]
+                    [--pairs 500] [--targets bare,hub,relay] [--text 100] [--profile DIR]
+  --quick     smoke run: 50 pairs (100 clients), 500 and 2,000 msg/s, 1 s each
+  --rates     offered loads, messages per second over all patients
+  --duration  measured seconds per load; --warmup seconds before it; --grace seconds to wait for stragglers
+  --pairs     patient/provider pairs (2 clients each), one org per pair
+  --targets   which servers: bare (ws relay), hub (persistent, SQLite), relay (hub with ephemeral: true)
+  --text      characters of message text
+  --profile   a folder where each server process writes a V8 .cpuprofile when it stops`;
+
+/** A bad command line: printed as its message and the usage, without a stack. */
+class UsageError extends Error {}
+
+function settingsFrom(argv: string[]): Settings {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean' },
+      rates: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      grace: { type: 'string' },
+      pairs: { type: 'string' },
+      targets: { type: 'string' },
+      text: { type: 'string' },
+      profile: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const base = values.quick ? QUICK : FULL;
+  const number = (value: string | undefined, fallback: number, name: string, min: number) => {
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name} must be a number ≥ ${min}`);
+    return n;
+  };
+  const targets = values.targets?.split(',').map((t) => t.trim()) ?? base.targets;
+  for (const t of targets) if (!(t in TARGET_LABELS)) throw new UsageError(`unknown target ${t}`);
+  return {
+    rates: values.rates?.split(',').map((r) => number(r, 0, 'rates', 1)) ?? base.rates,
+    warmupMs: 1000 * number(values.warmup, base.warmupMs / 1000, 'warmup', 0),
+    durationMs: 1000 * number(values.duration, base.durationMs / 1000, 'duration', 0.1),
+    graceMs: 1000 * number(values.grace, base.graceMs / 1000, 'grace', 0),
+    pairs: Math.round(number(values.pairs, base.pairs, 'pairs', 1)),
+    targets: targets as Target[],
+    textChars: Math.round(number(values.text, base.textChars, 'text', 1)),
+    ...(values.profile !== undefined && { profileDir: resolve(values.profile) }),
+  };
+}
+
+/** fdatasync of a 4 KiB append, the floor under every persistent commit on this disk. Bounded to 200 calls or 2 s. */
+function probeFsync(dir: string): { p50: number; p99: number; count: number } {
+  const path = join(dir, 'fsync-probe');
+  const fd = openSync(path, 'w');
+  const block = Buffer.alloc(4096, 1);
+  const times: number[] = [];
+  const until = performance.now() + 2000;
+  try {
+    while (times.length < 200 && performance.now() < until) {
+      writeSync(fd, block);
+      const start = performance.now();
+      fdatasyncSync(fd);
+      times.push(performance.now() - start);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(path, { force: true });
+  }
+  return { p50: percentile(times, 50), p99: percentile(times, 99), count: times.length };
+}
+
+async function startServer(target: Target, settings: Settings, dataDir: string): Promise<{ server: ServerProcess; endpoint: Endpoint }> {
+  const start = { timeoutMs: SERVER_START_TIMEOUT_MS, ...(settings.profileDir !== undefined && { profileDir: settings.profileDir }) };
+  if (target === 'bare') {
+    const { server, hello } = await ServerProcess.start<{ wsUrl: string }>('bare relay', './bare-relay.ts', {}, start);
+    return { server, endpoint: { kind: 'bare', url: hello.wsUrl } };
+  }
+  const config: HubServerConfig = { dataDir, ephemeral: target === 'relay', pairs: settings.pairs };
+  const { server, hello } = await ServerProcess.start<HubServerHello>(TARGET_LABELS[target], './hub-server.ts', config, start);
+  return { server, endpoint: { kind: 'hub', url: hello.wsUrl, tokens: hello.tokens } };
+}
+
+async function measureOne(target: Target, rate: number, settings: Settings, dataDir: string, runId: string): Promise<RunResult> {
+  const { server, endpoint } = await startServer(target, settings, dataDir);
+  let fleet: Fleet | undefined;
+  try {
+    const connectStart = performance.now();
+    fleet = await Fleet.connect(endpoint, settings.pairs, CONNECT_CONCURRENCY, CONNECT_TIMEOUT_MS);
+    progress(`  ${TARGET_LABELS[target]} @ ${rate} msg/s: ${settings.pairs * 2} clients connected in ${((performance.now() - connectStart) / 1000).toFixed(1)} s`);
+    type Request = ReturnType<ServerProcess['requestStats']>;
+    let before: Request | undefined;
+    let after: Request | undefined;
+    const sample = () => ({ at: performance.now(), server: processCpuMs(server.pid) ?? Number.NaN, machine: machineBusyMs() ?? Number.NaN });
+    let first = sample();
+    let last = first;
+    const run = await fleet.measure(
+      { runId, rate, warmupMs: settings.warmupMs, durationMs: settings.durationMs, graceMs: settings.graceMs, textChars: settings.textChars, acks: target !== 'bare' },
+      {
+        windowStart: () => {
+          first = sample();
+          before = server.requestStats();
+        },
+        windowEnd: () => {
+          last = sample();
+          after = server.requestStats();
+        },
+      },
+    );
+    const [statsBefore, statsAfter] = await Promise.all([before?.wait(STATS_WAIT_MS), after?.wait(STATS_WAIT_MS)]);
+    const wallMs = last.at - first.at;
+    const result = summarise(target, run, {
+      cpuPct: (100 * (last.server - first.server)) / wallMs,
+      machinePct: (100 * (last.machine - first.machine)) / wallMs,
+      before: statsBefore,
+      after: statsAfter,
+    });
+    progress(
+      `  → sent ${Math.round(result.sentPerSec)}/s, delivered ${Math.round(result.deliveredPerSec)}/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, lost ${result.lost}; other processes ${Math.round(result.otherCpuPct)}% of a core`,
+    );
+    return result;
+  } finally {
+    fleet?.close();
+    await server.stop();
+  }
+}
+
+function progress(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const settings = settingsFrom(process.argv.slice(2));
+  const tmp = mkdtempSync(join(tmpdir(), 'clinic-chat-bench-'));
+  process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
+
+  const runs = settings.targets.length * settings.rates.length;
+  const budgetMs = runs * (settings.warmupMs + settings.durationMs + settings.graceMs + RUN_OVERHEAD_BOUND_MS);
+  const watchdog = setTimeout(() => {
+    progress(`bench: gave up after ${Math.round(budgetMs / 1000)} s`);
+    process.exit(2);
+  }, budgetMs);
+
+  const started = performance.now();
+  const fsync = probeFsync(tmp);
+  progress(
+    `bench: ${settings.pairs} pairs (${settings.pairs * 2} clients), rates ${settings.rates.join(', ')} msg/s, ` +
+      `${settings.warmupMs / 1000} s warm-up + ${settings.durationMs / 1000} s measured + ≤ ${settings.graceMs / 1000} s grace, targets ${settings.targets.join(', ')}`,
+  );
+  const results: RunResult[] = [];
+  let runNumber = 0;
+  for (const rate of settings.rates) {
+    for (const target of settings.targets) {
+      runNumber++;
+      progress(`run ${runNumber}/${runs}: ${TARGET_LABELS[target]} at ${rate} msg/s`);
+      results.push(await measureOne(target, rate, settings, join(tmp, `${target}-${rate}`), `r${runNumber}`));
+    }
+  }
+  clearTimeout(watchdog);
+
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`# clinic-chat hub benchmark`);
+  console.log();
+  console.log(`- command: npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`);
+  console.log(`- machine: ${availableParallelism()} cores (${cpu}), ${process.platform} ${release()} ${arch()}, node ${process.version}`);
+  console.log(`- disk: fdatasync of a 4 KiB append in ${tmpdir()}: p50 ${fsync.p50.toFixed(2)} ms, p99 ${fsync.p99.toFixed(2)} ms (${fsync.count} calls)`);
+  console.log(
+    `- load: ${settings.pairs} patient/provider pairs (${settings.pairs * 2} clients), one org per pair; ${settings.textChars}-character texts; ` +
+      `${settings.warmupMs / 1000} s warm-up, ${settings.durationMs / 1000} s measured, ≤ ${settings.graceMs / 1000} s grace; a fresh server per run`,
+  );
+  console.log(`- total time: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  console.log();
+  console.log(formatTables(results, settings.targets));
+  console.log();
+  console.log(formatNotes(results));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof UsageError) console.error(`${error.message}\n${USAGE}`);
+  else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});
