@@ -20,11 +20,19 @@ export class MessageWriter {
     private readonly maxBatch = 256,
   ) {}
 
+  /** Messages waiting for a commit; the gateway refuses new ones (`overloaded`) past a bound. */
+  get backlog(): number {
+    return this.queue.length;
+  }
+
   store(input: MessageInput): Promise<StoredMessage> {
     if (this.closed) return Promise.reject(new Error('message writer is closed'));
     return new Promise((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
-      this.running ??= this.drain();
+      // Start on the next turn of the event loop, not now: better-sqlite3 is synchronous, so a
+      // commit started at once would run before any other socket's frames are read, and every
+      // transaction would hold one message. Waiting one turn lets a batch form.
+      this.running ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
     });
   }
 

@@ -227,6 +227,14 @@ describe('hub gateway', () => {
     expect(await countMessages(hub.ctx.db, clinic.org.id)).toBe(ana.of('ack').length);
   });
 
+  it('refuses a message with overloaded while the write backlog is full, and stores nothing', async () => {
+    await start({ gateway: { maxWriteBacklog: 0 } });
+    const ana = await patient('ana');
+    ana.send(message('ana', 'busy'));
+    expect(await ana.waitFor((f) => f.type === 'error')).toMatchObject({ code: 'overloaded', ref: 'busy' });
+    expect(await countMessages(hub.ctx.db, clinic.org.id)).toBe(0);
+  });
+
   it('closes a slow reader with a resumable code instead of buffering without bound', async () => {
     await start({ gateway: { heartbeatMs: 60_000, maxBufferedBytes: 64 * 1024, perConnectionPerSecond: 100_000, perUserPerMinute: 1_000_000 } });
     const dr = await staff('dr-lee');

@@ -46,6 +46,8 @@ export interface GatewayOptions {
   perUserPerMinute: number;
   /** Bytes of unfinished attachment uploads a socket may hold. */
   maxUploadBytes: number;
+  /** Messages waiting for a commit before new ones are refused with `overloaded`. */
+  maxWriteBacklog: number;
 }
 
 export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
@@ -55,6 +57,7 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   perConnectionPerSecond: 50,
   perUserPerMinute: 1200,
   maxUploadBytes: 12 * 1024 * 1024,
+  maxWriteBacklog: 5000,
 };
 
 /** Most messages one thread replays on resume; a client further behind pages through REST history. */
@@ -93,6 +96,7 @@ export class Gateway {
   private readonly heartbeat: ReturnType<typeof setInterval>;
   private readonly options: GatewayOptions;
   private closing = false;
+  private lastBeat = Date.now();
 
   constructor(
     private readonly ctx: HubContext,
@@ -131,6 +135,8 @@ export class Gateway {
 
   /** One incoming WebSocket message (text, or binary which we refuse). */
   message(session: Session, data: unknown): void {
+    // Any frame proves the client alive, even if a busy loop has not read its pong yet.
+    session.alive = true;
     this.enqueue(session, () => this.receive(session, data));
   }
 
@@ -289,6 +295,11 @@ export class Gateway {
   // ---- messages --------------------------------------------------------------------------
 
   private async onMessage(session: Session, identity: Identity, frame: MessageFrame): Promise<void> {
+    if (this.writer.backlog >= this.options.maxWriteBacklog) {
+      // Refuse rather than queue without bound; the sender's outbox retries with backoff.
+      session.send({ type: 'error', code: 'overloaded', message: 'the hub is busy; the message will be retried', ref: frame.id });
+      return;
+    }
     if (!(await this.allow(session, identity, frame.id))) return;
     const ref = await this.conversationFor(session, identity, frame.thread, frame.id);
     if (!ref) return;
@@ -544,7 +555,15 @@ export class Gateway {
   }
 
   private beat(): void {
+    const now = Date.now();
+    const late = now - this.lastBeat > this.options.heartbeatMs * 1.5;
+    this.lastBeat = now;
     for (const session of this.sessions) {
+      // A beat that fired late means this process was too busy to read pongs: judge no one on it.
+      if (late) {
+        session.alive = true;
+        continue;
+      }
       if (!session.alive) {
         session.ws.terminate();
         continue;
