@@ -64,6 +64,10 @@ describe('hub gateway', () => {
     expect(ana.of('delivered')[0]).toMatchObject({ from: 'dr-lee', ids: ['m1'] });
     const cursor = () => hub.ctx.db.selectFrom('read_cursors').selectAll().where('participant_kind', '=', 'staff').executeTakeFirst();
     await expect.poll(async () => [Number((await cursor())?.delivered_seq), Number((await cursor())?.read_seq)]).toEqual([1, 1]);
+    // The clinician's read is audited, with ids and a sequence number only.
+    const trail = await hub.ctx.db.selectFrom('audit_log').selectAll().where('action', '=', 'messages.read').execute();
+    expect(trail).toMatchObject([{ actor_kind: 'staff', subject_type: 'conversation', detail: JSON.stringify({ upToSeq: 1 }) }]);
+    expect(JSON.stringify(trail)).not.toContain('hello');
   });
 
   it('stores one message for a client id sent twice, and acks both with the same seq', async () => {

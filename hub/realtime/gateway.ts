@@ -430,6 +430,10 @@ export class Gateway {
     if (!ref) return;
     const seq = await maxSeqOf(this.ctx.db, identity.orgId, ref.id, ids);
     if (seq > 0) this.deferred.cursor(ref.id, { kind: identity.kind, id: identity.id }, kind === 'read' ? { read: seq } : { delivered: seq });
+    if (seq > 0 && kind === 'read' && identity.kind === 'staff') {
+      // A staff read receipt is the moment patient messages were on a clinician's screen.
+      this.deferred.audit({ orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action: 'messages.read', subject: { type: 'conversation', id: ref.id }, detail: { upToSeq: seq } });
+    }
     const receipt: OutgoingFrame = { type: kind, from: identity.externalId, thread, ids: [...ids] };
     if (identity.kind === 'patient') this.toStaff(identity.orgId, receipt);
     else for (const s of this.registry.patientSessions(identity.orgId, thread)) s.send(receipt);
