@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS, type Frame } from '../../protocol/index.js';
-import { countMessages } from '../db/repositories/messages.js';
+import { countMessages, storeMessageIn } from '../db/repositories/messages.js';
 import { createHub, type Hub, type HubOptions } from '../hub.js';
 import { getPatientByExternalId } from '../db/repositories/people.js';
 import { attackMatrix, createTestOrg, type TestOrg } from '../testing/tokens.js';
@@ -35,6 +35,24 @@ function message(thread: string, id: string, text = `text ${id}`, from = thread)
   return { type: 'message' as const, id, thread, from: { id: from, name: from, role: 'patient' as const }, text, at: Date.now(), clock: 1 };
 }
 const isMessage = (f: Frame): f is Extract<Frame, { type: 'message' }> => f.type === 'message';
+const isAck = (f: Frame) => f.type === 'ack';
+
+/** Bytes that sniff as PNG. */
+function png(size: number): Uint8Array {
+  const bytes = new Uint8Array(size).map((_, i) => i % 251);
+  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return bytes;
+}
+
+/** A message with one image, then its chunks, as the widget's outbox sends them. */
+function sendImage(client: TestClient, thread: string, id: string, bytes: Uint8Array) {
+  const count = Math.ceil(bytes.length / LIMITS.chunkBytes);
+  client.send({ ...message(thread, id), attachments: [{ id: 'a1', name: 'photo.png', mime: 'image/png', size: bytes.length }] });
+  for (let index = 0; index < count; index++) {
+    const data = Buffer.from(bytes.subarray(index * LIMITS.chunkBytes, (index + 1) * LIMITS.chunkBytes)).toString('base64');
+    client.send({ type: 'chunk', from: thread, thread, message: id, attachment: 'a1', index, count, data });
+  }
+}
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'clinic-chat-hub-'));
@@ -284,6 +302,103 @@ describe('hub gateway', () => {
     await ana.waitFor((f) => f.type === 'ack');
     await hub.close();
     expect(await ana.closed()).toBe(CLOSE.restart);
+  });
+
+  it('gives a reconnecting client history and live messages in order, each once, even when a live one comes before its resume', async () => {
+    await start();
+    const ana = await patient('ana');
+    ana.send(message('ana', 'h1'));
+    ana.send(message('ana', 'h2'));
+    await ana.waitForCount(isAck, 2);
+    // The care team's socket is authenticated but has not said what it has seen yet...
+    const dr = new TestClient(hub.wsUrl);
+    clients.push(dr);
+    await dr.open();
+    dr.send({ type: 'auth', token: await clinic.mint({ sub: 'dr-lee', role: 'staff' }) });
+    await dr.waitFor((f) => f.type === 'ready');
+    // ...when the patient writes again.
+    ana.send(message('ana', 'live'));
+    await ana.waitForCount(isAck, 3);
+    dr.send({ type: 'resume', seen: [] });
+    await dr.waitFor((f) => f.type === 'synced');
+    expect(dr.frames.filter(isMessage).map((m) => m.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('replays a backlog longer than one page in full and in order', async () => {
+    await start({ gateway: { maxBufferedBytes: 64 * 1024 * 1024 } });
+    const ana = await patient('ana');
+    ana.send(message('ana', 'm1'));
+    await ana.waitFor(isAck);
+    const conversation = await hub.ctx.db.selectFrom('conversations').selectAll().executeTakeFirstOrThrow();
+    const total = 6000;
+    await hub.ctx.db.transaction().execute(async (trx) => {
+      for (let n = 2; n <= total; n++) {
+        const input = { orgId: clinic.org.id, conversationId: conversation.id, clientId: `m${n}`, authorKind: 'patient' as const, authorId: conversation.patient_id, authorName: 'ANA', body: `m${n}`, sentAt: n, attachments: [] };
+        await storeMessageIn(trx, input);
+      }
+    });
+    const dr = await staff('dr-lee');
+    expect(dr.frames.filter(isMessage).map((m) => m.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+  });
+
+  it('keeps apart orgs whose ids differ only in where a colon falls, and stores attachments for ids with punctuation', async () => {
+    await start();
+    const east = await createTestOrg(hub.ctx, { id: 'acme:east' });
+    const acme = await createTestOrg(hub.ctx, { id: 'acme' });
+    const z = await patient('z', east);
+    z.send(message('z', 'm1'));
+    expect(await z.waitFor((f) => f.type === 'ack' || f.type === 'error')).toMatchObject({ type: 'ack', id: 'm1' });
+    const eastZ = await patient('east:z', acme);
+    eastZ.send(message('east:z', 'm1'));
+    expect(await eastZ.waitFor((f) => f.type === 'ack' || f.type === 'error')).toMatchObject({ type: 'ack', id: 'm1', seq: 1 });
+    expect(await countMessages(hub.ctx.db, 'acme')).toBe(1);
+    sendImage(z, 'z', 'img', png(1000));
+    expect(await z.waitFor((f) => (f.type === 'ack' && f.id === 'img') || f.type === 'error')).toMatchObject({ type: 'ack', id: 'img' });
+  });
+
+  it('acks a resent attachment message that is already stored without writing its file again', async () => {
+    await start();
+    const ana = await patient('ana');
+    const bytes = png(20_000);
+    sendImage(ana, 'ana', 'img', bytes);
+    await ana.waitFor(isAck);
+    sendImage(ana, 'ana', 'img', bytes);
+    await ana.waitForCount(isAck, 2);
+    expect(ana.of('ack').map((a) => a.seq)).toEqual([1, 1]);
+    expect(await readdir(join(dir, 'attachments', clinic.org.id))).toHaveLength(1);
+  });
+
+  it('forgets an attachment upload that stops sending chunks, giving back its share of the upload budget', async () => {
+    await start({ gateway: { maxUploadBytes: 100_000, uploadIdleMs: 400 } });
+    const ana = await patient('ana');
+    ana.send({ ...message('ana', 'stalled'), attachments: [{ id: 'a1', name: 'big.png', mime: 'image/png', size: 99_500 }] });
+    const small = png(1000);
+    sendImage(ana, 'ana', 'small', small);
+    expect(await ana.waitFor((f) => f.type === 'error')).toMatchObject({ code: 'too-large', ref: 'small' });
+    await new Promise((r) => setTimeout(r, 1200));
+    sendImage(ana, 'ana', 'small', small);
+    expect(await ana.waitFor(isAck)).toMatchObject({ id: 'small' });
+  });
+
+  it('stops reading a socket whose frames pile up behind slow work, then answers every one of them', async () => {
+    await start({ gateway: { heartbeatMs: 60_000 } });
+    const ana = await patient('ana');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const put = hub.ctx.blobs.put.bind(hub.ctx.blobs);
+    hub.ctx.blobs.put = async (key, bytes) => {
+      await gate;
+      return put(key, bytes);
+    };
+    sendImage(ana, 'ana', 'img', png(1000));
+    const flood = 500;
+    for (let i = 0; i < flood; i++) ana.send({ type: 'ack', id: `x${i}`, thread: 'ana', seq: 1, at: 1 });
+    const sessions = (hub.gateway as unknown as { sessions: Set<{ ws: { isPaused: boolean } }> }).sessions;
+    await expect.poll(() => [...sessions].some((s) => s.ws.isPaused)).toBe(true);
+    release();
+    expect(await ana.waitFor(isAck)).toMatchObject({ id: 'img' });
+    await ana.waitForCount((f) => f.type === 'error', flood);
+    expect([...sessions].some((s) => s.ws.isPaused)).toBe(false);
   });
 
   describe('relay mode', () => {

@@ -24,7 +24,7 @@ import type { HubContext } from '../context.js';
 import { deleteConversation, getOrCreateConversation, setConversationStatus } from '../db/repositories/conversations.js';
 import { cursorsOf } from '../db/repositories/cursors.js';
 import { messagePage } from '../db/repositories/history.js';
-import { attachmentsOf, maxSeqOf } from '../db/repositories/messages.js';
+import { attachmentsOf, maxSeqOf, storedMessage } from '../db/repositories/messages.js';
 import { isOriginAllowed } from '../db/repositories/orgs.js';
 import { getPatientByExternalId } from '../db/repositories/people.js';
 import type { Attachment, Message } from '../db/tables.js';
@@ -46,6 +46,8 @@ export interface GatewayOptions {
   perUserPerMinute: number;
   /** Bytes of unfinished attachment uploads a socket may hold. */
   maxUploadBytes: number;
+  /** An upload that receives no chunk for this long is dropped (the sender's outbox sends it again). */
+  uploadIdleMs: number;
   /** Messages waiting for a commit before new ones are refused with `overloaded`. */
   maxWriteBacklog: number;
 }
@@ -57,11 +59,15 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   perConnectionPerSecond: 50,
   perUserPerMinute: 1200,
   maxUploadBytes: 12 * 1024 * 1024,
+  uploadIdleMs: 60_000,
   maxWriteBacklog: 5000,
 };
 
-/** Most messages one thread replays on resume; a client further behind pages through REST history. */
-const RESUME_LIMIT = 5000;
+/** Messages read per query when a thread is replayed on resume; the replay goes on page by page to the end. */
+const RESUME_PAGE = 500;
+/** Frames of one socket waiting to be handled before the hub stops reading it, and when it reads again. */
+const INBOUND_HIGH_WATER = 64;
+const INBOUND_LOW_WATER = 16;
 /** Conversations remembered per hub; past this the oldest are looked up again. */
 const CONVERSATION_CACHE = 50_000;
 
@@ -73,7 +79,7 @@ interface Upload {
   conversationId: string;
   assemblers: Map<string, ChunkAssembler>;
   bytes: number;
-  startedAt: number;
+  lastChunkAt: number;
 }
 
 interface ConversationRef {
@@ -137,7 +143,16 @@ export class Gateway {
   message(session: Session, data: unknown): void {
     // Any frame proves the client alive, even if a busy loop has not read its pong yet.
     session.alive = true;
-    this.enqueue(session, () => this.receive(session, data));
+    // Frames wait in this socket's queue while earlier ones are handled; past a bound the hub
+    // stops reading the socket (TCP pushes back on the client) instead of queueing without end.
+    if (++session.inbound >= INBOUND_HIGH_WATER) session.ws.pause();
+    this.enqueue(session, async () => {
+      try {
+        await this.receive(session, data);
+      } finally {
+        if (--session.inbound <= INBOUND_LOW_WATER && session.ws.isPaused) session.ws.resume();
+      }
+    });
   }
 
   closed(session: Session): void {
@@ -218,6 +233,8 @@ export class Gateway {
       return this.refuse(session, 'forbidden', 'this origin may not connect for this organisation', CLOSE.forbidden);
     }
     const identity = await resolveIdentity(this.ctx, claims);
+    // Closed while the token was being checked (auth timeout, shutdown): register nothing.
+    if (session.closed) return;
     const current = session.identity;
     if (current) {
       // A refreshed token on a live socket must name the same person.
@@ -231,6 +248,8 @@ export class Gateway {
     clearTimeout(session.authTimer);
     session.identity = identity;
     this.scheduleExpiry(session);
+    // Live frames wait until the client's `resume` is answered: history first, then live, each once.
+    session.hold();
     const { firstOfPerson, firstStaff } = this.registry.add(session);
     this.ctx.log.info({ session: session.id, org: identity.orgId, kind: identity.kind }, 'socket authenticated');
     session.send({ type: 'ready', me: peerOf(identity), session: session.id, heartbeatMs: this.options.heartbeatMs });
@@ -238,7 +257,7 @@ export class Gateway {
       if (firstOfPerson) this.toStaff(identity.orgId, { type: 'presence', from: peerOf(identity), state: 'joined', ...visitOf(identity) });
     } else if (firstStaff) {
       for (const patient of this.registry.allPatientSessions(identity.orgId)) {
-        patient.send({ type: 'presence', from: CARE_TEAM, state: 'here' });
+        patient.deliver([{ type: 'presence', from: CARE_TEAM, state: 'here' }]);
       }
     }
   }
@@ -277,18 +296,20 @@ export class Gateway {
       if (this.ctx.ephemeral) await this.purge(identity);
     }
     if (identity.kind === 'staff' && lastStaff) {
-      for (const patient of this.registry.allPatientSessions(identity.orgId)) patient.send({ type: 'presence', from: CARE_TEAM, state: 'left' });
+      for (const patient of this.registry.allPatientSessions(identity.orgId)) patient.deliver([{ type: 'presence', from: CARE_TEAM, state: 'left' }]);
     }
   }
 
   /** Relay mode: the conversation and its frames vanish when the patient has left. */
   private async purge(identity: Identity): Promise<void> {
-    const key = `${identity.orgId}:${identity.externalId}`;
+    const key = conversationKey(identity.orgId, identity.externalId);
     const ref = this.conversations.get(key);
     if (!ref) return;
     this.conversations.delete(key);
     const attachments = await this.ctx.db.selectFrom('attachments').select('storage_key').where('org_id', '=', identity.orgId).where('conversation_id', '=', ref.id).execute();
     await deleteConversation(this.ctx.db, identity.orgId, ref.id);
+    // Another socket may have looked the conversation up (and cached it) while it was being deleted.
+    if (this.conversations.get(key)?.id === ref.id) this.conversations.delete(key);
     for (const a of attachments) await this.ctx.blobs.delete?.(a.storage_key);
   }
 
@@ -310,6 +331,12 @@ export class Gateway {
     if (!frame.attachments?.length) return this.store(session, identity, frame, ref.id, []);
     const uploads = this.uploadsOf(session);
     if (uploads.has(frame.id)) return;
+    // A resend of a stored message (its ack was lost): ack again rather than take its bytes and write its files twice.
+    const stored = await storedMessage(this.ctx.db, identity.orgId, ref.id, identity.id, frame.id);
+    if (stored) {
+      session.send({ type: 'ack', id: frame.id, thread: frame.thread, seq: Number(stored.seq), at: Number(stored.created_at) });
+      return;
+    }
     const pendingBytes = [...uploads.values()].reduce((n, u) => n + u.frame.attachments!.reduce((m, a) => m + a.size, 0), 0);
     const size = frame.attachments.reduce((n, a) => n + a.size, 0);
     if (pendingBytes + size > this.options.maxUploadBytes) {
@@ -321,7 +348,7 @@ export class Gateway {
       conversationId: ref.id,
       assemblers: new Map(frame.attachments.map((a) => [a.id, new ChunkAssembler(Math.ceil(a.size / LIMITS.chunkBytes), a.size)])),
       bytes: 0,
-      startedAt: Date.now(),
+      lastChunkAt: Date.now(),
     });
   }
 
@@ -330,6 +357,7 @@ export class Gateway {
     const upload = uploads.get(frame.message);
     const assembler = upload?.assemblers.get(frame.attachment);
     if (!upload || !assembler) return; // a late resend of something already stored: nothing to do
+    upload.lastChunkAt = Date.now();
     if (!assembler.add(frame.index, frame.count, frame.data)) {
       uploads.delete(frame.message);
       session.send({ type: 'error', code: 'invalid', message: 'attachment chunk does not fit its attachment', ref: frame.message });
@@ -344,7 +372,7 @@ export class Gateway {
         session.send({ type: 'error', code: 'unsupported-type', message: `${meta.name} is not the ${meta.mime} it claims to be`, ref: frame.message });
         return;
       }
-      files.push({ meta, bytes, storageKey: `${identity.orgId}/${nanoid(16)}` });
+      files.push({ meta, bytes, storageKey: `${blobFolder(identity.orgId)}/${nanoid(16)}` });
     }
     for (const file of files) await this.ctx.blobs.put(file.storageKey, file.bytes);
     await this.store(session, identity, upload.frame, upload.conversationId, files);
@@ -436,7 +464,7 @@ export class Gateway {
     }
     const receipt: OutgoingFrame = { type: kind, from: identity.externalId, thread, ids: [...ids] };
     if (identity.kind === 'patient') this.toStaff(identity.orgId, receipt);
-    else for (const s of this.registry.patientSessions(identity.orgId, thread)) s.send(receipt);
+    else for (const s of this.registry.patientSessions(identity.orgId, thread)) s.deliver([receipt]);
   }
 
   private async onEnded(session: Session, identity: Identity, thread: string): Promise<void> {
@@ -454,7 +482,11 @@ export class Gateway {
   // ---- resume ----------------------------------------------------------------------------
 
   private async onResume(session: Session, identity: Identity, seen: ReadonlyArray<{ thread: string; seq: number }>): Promise<void> {
+    // Live frames wait while history is sent (they are held from authentication until the first resume is answered).
+    session.hold();
     const after = new Map(seen.map((s) => [s.thread, s.seq]));
+    /** The highest seq the client holds per thread once the replay is done: held live copies of these are dropped. */
+    const have = new Map(after);
     const threads =
       identity.kind === 'patient'
         ? [identity.externalId]
@@ -462,24 +494,39 @@ export class Gateway {
     for (const thread of threads) {
       const ref = await this.conversationFor(session, identity, thread, undefined, false);
       if (!ref) continue;
-      const messages = await messagePage(this.ctx.db, identity.orgId, ref.id, after.get(thread) ?? 0, RESUME_LIMIT);
-      if (!messages.length) continue;
-      const receiptOf = await this.receiptsFor(identity, ref.id);
-      const attachments = await attachmentsOf(this.ctx.db, identity.orgId, messages.map((m) => m.id));
-      const bytes = new Map<string, Uint8Array>();
-      for (const a of attachments) bytes.set(a.id, (await this.ctx.blobs.get(a.storage_key)) ?? new Uint8Array());
-      for (const message of messages) {
-        const from: Peer = {
-          id: message.author_external_id ?? message.author_id,
-          name: message.author_name,
-          role: message.author_kind === 'patient' ? 'patient' : 'provider',
-        };
-        for (const frame of this.messageFrames(thread, from, message, attachments, (a) => bytes.get(a.id)!, receiptOf(message))) session.send(frame);
+      let receiptOf: ((message: Message) => 'delivered' | 'read' | undefined) | undefined;
+      let replayed = 0;
+      for (let afterSeq = after.get(thread) ?? 0; ; ) {
+        const messages = await messagePage(this.ctx.db, identity.orgId, ref.id, afterSeq, RESUME_PAGE);
+        if (!messages.length) break;
+        receiptOf ??= await this.receiptsFor(identity, ref.id);
+        const attachments = await attachmentsOf(this.ctx.db, identity.orgId, messages.map((m) => m.id));
+        const bytes = new Map<string, Uint8Array>();
+        for (const a of attachments) bytes.set(a.id, (await this.ctx.blobs.get(a.storage_key)) ?? new Uint8Array());
+        for (const message of messages) {
+          const from: Peer = {
+            id: message.author_external_id ?? message.author_id,
+            name: message.author_name,
+            role: message.author_kind === 'patient' ? 'patient' : 'provider',
+          };
+          for (const frame of this.messageFrames(thread, from, message, attachments, (a) => bytes.get(a.id)!, receiptOf(message))) session.send(frame);
+        }
+        replayed += messages.length;
+        afterSeq = Number(messages.at(-1)!.seq);
+        have.set(thread, afterSeq);
+        // A reader too slow for the backlog is closed (1013) by `send` and resumes from what it got.
+        if (messages.length < RESUME_PAGE || session.closed) break;
+        await nextTurn(); // let the socket drain and other sockets be served between pages
       }
-      if (identity.kind === 'staff') {
-        this.deferred.audit({ orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action: 'messages.read', subject: { type: 'conversation', id: ref.id }, detail: { count: messages.length } });
+      if (replayed && identity.kind === 'staff') {
+        this.deferred.audit({ orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action: 'messages.read', subject: { type: 'conversation', id: ref.id }, detail: { count: replayed } });
       }
+      if (session.closed) return;
     }
+    // Every message the pages above could see has had its fan-out by now (commit → fan-out has no
+    // I/O in between), so anything committed later is among the held frames.
+    await nextTurn();
+    session.release(have);
     session.send({ type: 'synced' });
   }
 
@@ -515,7 +562,7 @@ export class Gateway {
       session.send({ type: 'error', code: 'not-allowed', message: 'a patient may only write in their own chat', ...(ref ? { ref } : {}) });
       return undefined;
     }
-    const key = `${identity.orgId}:${thread}`;
+    const key = conversationKey(identity.orgId, thread);
     const cached = this.conversations.get(key);
     if (cached) return cached;
     const patient = await getPatientByExternalId(this.ctx.db, identity.orgId, thread);
@@ -529,6 +576,13 @@ export class Gateway {
     if (this.conversations.size >= CONVERSATION_CACHE) this.conversations.delete(this.conversations.keys().next().value!);
     this.conversations.set(key, value);
     return value;
+  }
+
+  /** Drops uploads that stopped receiving chunks: their bytes and their share of the upload budget. */
+  private expireUploads(session: Session, now: number): void {
+    const uploads = this.uploads.get(session);
+    if (!uploads) return;
+    for (const [id, upload] of uploads) if (now - upload.lastChunkAt > this.options.uploadIdleMs) uploads.delete(id);
   }
 
   private uploadsOf(session: Session): Map<string, Upload> {
@@ -551,11 +605,11 @@ export class Gateway {
   /** Sends frames to everyone in the thread except the sending socket: the patient's sockets and the org's care team. */
   private fanOut(sender: Session, orgId: string, thread: string, frames: readonly OutgoingFrame[]): void {
     const targets = [...this.registry.staffOf(orgId), ...this.registry.patientSessions(orgId, thread)].filter((s) => s !== sender);
-    for (const target of targets) for (const frame of frames) if (!target.send(frame)) break;
+    for (const target of targets) target.deliver(frames);
   }
 
   private toStaff(orgId: string, frame: OutgoingFrame): void {
-    for (const s of this.registry.staffOf(orgId)) s.send(frame);
+    for (const s of this.registry.staffOf(orgId)) s.deliver([frame]);
   }
 
   private beat(): void {
@@ -563,6 +617,7 @@ export class Gateway {
     const late = now - this.lastBeat > this.options.heartbeatMs * 1.5;
     this.lastBeat = now;
     for (const session of this.sessions) {
+      this.expireUploads(session, now);
       // A beat that fired late means this process was too busy to read pongs: judge no one on it.
       if (late) {
         session.alive = true;
@@ -580,6 +635,20 @@ export class Gateway {
       }
     }
   }
+}
+
+/** Org and thread ids may both contain `:`; `/` is in neither, so no two pairs share a key. */
+function conversationKey(orgId: string, thread: string): string {
+  return `${orgId}/${thread}`;
+}
+
+/** Blob keys allow letters, digits, `_` and `-`; an org id may hold `.`, `:` or `@` too. */
+function blobFolder(orgId: string): string {
+  return orgId.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function visitOf(identity: Identity): { visit?: string } {

@@ -18,11 +18,19 @@ export const CLOSE = {
 export class Session {
   readonly id = nanoid(12);
   identity?: Identity;
-  /** Patient's thread (their external id); staff: undefined. */
+  /** Answered the last ping (or sent a frame) since the previous heartbeat. */
   alive = true;
   authTimer?: ReturnType<typeof setTimeout>;
   expiryTimer?: ReturnType<typeof setTimeout>;
   closed = false;
+  /** Frames received and not yet handled; past a bound the socket is not read until they are. */
+  inbound = 0;
+  /**
+   * Live frames (fan-out) held back while the client catches up with `resume`, so that history
+   * and live frames reach it in order and once; undefined when nothing is held.
+   */
+  private held?: OutgoingFrame[][];
+  private heldChars = 0;
 
   constructor(
     readonly ws: WebSocket,
@@ -44,11 +52,50 @@ export class Session {
     return true;
   }
 
+  /**
+   * Sends one live item: a single frame, or a message with its chunks. While the client is
+   * catching up the item is held (within the same byte bound as the socket's buffer).
+   */
+  deliver(frames: readonly OutgoingFrame[]): boolean {
+    if (this.closed) return false;
+    if (this.held) {
+      this.held.push([...frames]);
+      for (const frame of frames) this.heldChars += encodeFrame(frame).length;
+      if (this.heldChars > this.maxBufferedBytes) {
+        this.onOverflow(this);
+        this.close(CLOSE.tryAgain, 'reading too slowly; reconnect and resume');
+        return false;
+      }
+      return true;
+    }
+    for (const frame of frames) if (!this.send(frame)) return false;
+    return true;
+  }
+
+  /** Holds live frames from now until `release`. */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Sends what was held, except messages the catch-up already carried (`have`: highest seq per thread). */
+  release(have: ReadonlyMap<string, number>): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    this.heldChars = 0;
+    for (const frames of held) {
+      const head = frames[0];
+      if (head?.type === 'message' && head.seq !== undefined && head.seq <= (have.get(head.thread) ?? 0)) continue;
+      if (!this.deliver(frames)) return;
+    }
+  }
+
   close(code: number, reason: string): void {
-    if (this.closed) return;
-    this.closed = true;
+    // Timers set after an earlier close (by work that was already under way) are cleared too.
     clearTimeout(this.authTimer);
     clearTimeout(this.expiryTimer);
+    this.held = undefined;
+    if (this.closed) return;
+    this.closed = true;
     this.ws.close(code, reason);
   }
 }

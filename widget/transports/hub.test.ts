@@ -146,6 +146,18 @@ describe('HubTransport with the chat core', () => {
     expect(errors).toContain('forbidden');
   });
 
+  it('refreshes a short-lived token near its expiry, not every second', async () => {
+    let issued = 0;
+    const getToken = async () => {
+      issued++;
+      return clinic.mint({ sub: 'ana', role: 'patient', name: 'ANA' }, { expiresIn: 20 });
+    };
+    await join_('ana', 'patient', getToken);
+    const before = issued;
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(issued).toBe(before);
+  });
+
   it('asks for a fresh token before reconnecting', async () => {
     let issued = 0;
     const getToken = async () => {

@@ -137,7 +137,10 @@ export class HubTransport implements Transport {
     clearTimeout(this.refreshTimer);
     const exp = tokenExpiry(token);
     if (!exp) return;
-    const delay = Math.max(1000, exp - Date.now() - this.opts.refreshBeforeMs);
+    const left = exp - Date.now();
+    // A minute ahead, or at three quarters of the life of a token shorter than that: a short-lived
+    // token must not be refreshed every second.
+    const delay = Math.max(1000, left - Math.min(this.opts.refreshBeforeMs, left / 4));
     this.refreshTimer = setTimeout(async () => {
       try {
         const fresh = await this.opts.getToken();

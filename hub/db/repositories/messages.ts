@@ -80,6 +80,18 @@ export async function storeMessageIn(trx: Transaction<Database>, input: MessageI
   return { message, attachments, duplicate: false };
 }
 
+/** The message an author already stored under a client id, if any: a resend is acked, not stored again. */
+export function storedMessage(db: HubDatabase, orgId: string, conversationId: string, authorId: string, clientId: string): Promise<Message | undefined> {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('conversation_id', '=', conversationId)
+    .where('author_id', '=', authorId)
+    .where('client_id', '=', clientId)
+    .executeTakeFirst();
+}
+
 /** Messages after a sequence number, in order: what a reconnecting client missed. */
 export function messagesAfter(db: HubDatabase, orgId: string, conversationId: string, afterSeq: number, limit = 500): Promise<Message[]> {
   return db
