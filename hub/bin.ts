@@ -41,6 +41,13 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const logLevel = values['log-level'] ?? 'info';
+if (!LEVELS.includes(logLevel)) {
+  console.error(`clinic-chat-hub: --log-level must be one of ${LEVELS.join(', ')}`);
+  process.exit(2);
+}
+
 const hub = await createHub({
   port,
   host: values.host,
@@ -48,7 +55,7 @@ const hub = await createHub({
   database: values.database,
   ephemeral: values.ephemeral ?? false,
   adminKey: values['admin-key'] ?? process.env.CLINIC_CHAT_ADMIN_KEY,
-  logLevel: (values['log-level'] as LevelWithSilent | undefined) ?? 'info',
+  logLevel: logLevel as LevelWithSilent,
 });
 process.stdout.write(`${JSON.stringify({ event: 'listening', url: hub.url, wsUrl: hub.wsUrl })}\n`);
 

@@ -163,6 +163,12 @@ export const AckFrameSchema = v.object({
   at: TimeSchema,
 });
 
+/** Client → hub: are you there? Sent when the client has heard nothing for a heartbeat. */
+export const PingFrameSchema = v.object({ v: Version, type: v.literal('ping') });
+
+/** Hub → client: yes. Lets a browser, which cannot see WebSocket pings, notice a dead connection. */
+export const PongFrameSchema = v.object({ v: Version, type: v.literal('pong') });
+
 export const FrameSchema = v.variant('type', [
   PresenceFrameSchema,
   MessageFrameSchema,
@@ -177,6 +183,8 @@ export const FrameSchema = v.variant('type', [
   ResumeFrameSchema,
   SyncedFrameSchema,
   AckFrameSchema,
+  PingFrameSchema,
+  PongFrameSchema,
 ]);
 
 export const FRAME_TYPES = [
@@ -193,6 +201,8 @@ export const FRAME_TYPES = [
   'resume',
   'synced',
   'ack',
+  'ping',
+  'pong',
 ] as const;
 
 export type Role = v.InferOutput<typeof RoleSchema>;

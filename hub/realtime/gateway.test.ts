@@ -374,7 +374,7 @@ describe('hub gateway', () => {
     ana.send({ ...message('ana', 'stalled'), attachments: [{ id: 'a1', name: 'big.png', mime: 'image/png', size: 99_500 }] });
     const small = png(1000);
     sendImage(ana, 'ana', 'small', small);
-    expect(await ana.waitFor((f) => f.type === 'error')).toMatchObject({ code: 'too-large', ref: 'small' });
+    expect(await ana.waitFor((f) => f.type === 'error')).toMatchObject({ code: 'overloaded', ref: 'small' });
     await new Promise((r) => setTimeout(r, 1200));
     sendImage(ana, 'ana', 'small', small);
     expect(await ana.waitFor(isAck)).toMatchObject({ id: 'small' });

@@ -63,6 +63,8 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   maxWriteBacklog: 5000,
 };
 
+/** How long shutdown waits for clients to complete the closing handshake before dropping them. */
+const SHUTDOWN_GRACE_MS = 2000;
 /** Messages read per query when a thread is replayed on resume; the replay goes on page by page to the end. */
 const RESUME_PAGE = 500;
 /** Frames of one socket waiting to be handled before the hub stops reading it, and when it reads again. */
@@ -163,10 +165,20 @@ export class Gateway {
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.heartbeat);
-    for (const session of this.sessions) session.close(CLOSE.restart, 'hub restarting');
-    await Promise.all([...this.sessions].map((s) => this.chains.get(s)));
+    const sessions = [...this.sessions];
+    for (const session of sessions) session.close(CLOSE.restart, 'hub restarting');
+    await Promise.all(sessions.map((s) => this.chains.get(s)));
     await this.writer.close();
     await this.deferred.flush();
+    // A client that does not complete the closing handshake (dead network) must not hold shutdown up.
+    const open = sessions.filter((s) => s.ws.readyState !== s.ws.CLOSED);
+    if (open.length) {
+      await Promise.race([
+        Promise.all(open.map((s) => new Promise((resolve) => s.ws.once('close', resolve)))),
+        new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS)),
+      ]);
+      for (const s of open) s.ws.terminate();
+    }
   }
 
   // ---- per-socket serial processing ------------------------------------------------------
@@ -208,6 +220,9 @@ export class Gateway {
         return this.onEnded(session, identity, frame.thread);
       case 'presence':
         if (frame.state === 'joined') this.presenceSnapshot(session, identity);
+        return;
+      case 'ping':
+        session.send({ type: 'pong' });
         return;
       case 'resume':
         return this.onResume(session, identity, frame.seen);
@@ -340,7 +355,8 @@ export class Gateway {
     const pendingBytes = [...uploads.values()].reduce((n, u) => n + u.frame.attachments!.reduce((m, a) => m + a.size, 0), 0);
     const size = frame.attachments.reduce((n, a) => n + a.size, 0);
     if (pendingBytes + size > this.options.maxUploadBytes) {
-      session.send({ type: 'error', code: 'too-large', message: 'too many attachment bytes in flight', ref: frame.id });
+      // Transient: once earlier uploads finish, this one fits; the sender's outbox retries.
+      session.send({ type: 'error', code: 'overloaded', message: 'too many attachment bytes in flight; retrying', ref: frame.id });
       return;
     }
     uploads.set(frame.id, {

@@ -506,7 +506,7 @@ export class ChatCore {
 
   private onErrorFrame(code: ErrorCode, message: string, ref?: string): void {
     const pending = ref ? this.pending.get(ref) : undefined;
-    if (pending && ref && (code === 'not-allowed' || code === 'chat-ended' || code === 'too-large' || code === 'rate-limited' || code === 'opted-out')) {
+    if (pending && ref && isFinal(code)) {
       this.pending.delete(ref);
       this.setStatus(pending.frame.thread, ref, 'failed', code);
       if (code === 'chat-ended') this.markEnded(pending.frame.thread);
@@ -789,6 +789,16 @@ export class ChatCore {
     };
     for (const listener of this.listeners) listener(this.snapshot);
   }
+}
+
+const FINAL_REFUSALS: ReadonlySet<ErrorCode> = new Set<FailReason>(['not-allowed', 'chat-ended', 'too-large', 'opted-out', 'unsupported-type', 'not-found', 'invalid']);
+
+/**
+ * A refusal that no resend can change fails the message; the others (`rate-limited`,
+ * `overloaded`, `internal`: the hub is busy) leave it in the outbox to be retried with backoff.
+ */
+function isFinal(code: ErrorCode): code is FailReason {
+  return FINAL_REFUSALS.has(code);
 }
 
 /** The hub's sequence numbers order what it stored; the Lamport clock orders the rest. */

@@ -8,7 +8,7 @@ export type Connection = 'connecting' | 'online' | 'offline' | 'refused';
 /** Where the current box is: open, folded to its header (re-opens on that patient's next message), or closed (stays closed). */
 export type BoxState = 'open' | 'minimized' | 'closed';
 export type MessageStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
-export type FailReason = Extract<ErrorCode, 'too-large' | 'chat-ended' | 'rate-limited' | 'not-allowed' | 'opted-out'>;
+export type FailReason = Extract<ErrorCode, 'too-large' | 'chat-ended' | 'not-allowed' | 'opted-out' | 'unsupported-type' | 'not-found' | 'invalid'>;
 
 export interface AttachmentView extends AttachmentMeta {
   /** The bytes, once every chunk has arrived (always present for attachments we sent). */

@@ -158,6 +158,29 @@ describe('HubTransport with the chat core', () => {
     expect(issued).toBe(before);
   });
 
+  it('gives up on a hub that stopped answering and reconnects, without waiting for the socket to close', async () => {
+    const token = await clinic.mint({ sub: 'ana', role: 'patient', name: 'ANA' });
+    const transport = new HubTransport({
+      url: hub.wsUrl,
+      getToken: () => token,
+      WebSocket: WebSocket as unknown as new (url: string) => WebSocketLike,
+      minBackoffMs: 20,
+      livenessMs: 100,
+    });
+    const ana = new ChatCore({ me: { id: 'ana', name: 'ANA', role: 'patient' }, transport });
+    const states: string[] = [];
+    ana.subscribe((s) => states.at(-1) !== s.connection && states.push(s.connection));
+    ana.start();
+    cores.push(ana);
+    await vi.waitFor(() => expect(ana.state.connection).toBe('online'));
+    // The hub's end of the socket stops reading: it neither answers pings nor closes.
+    const [session] = [...(hub.gateway as unknown as { sessions: Set<{ ws: { _socket: { pause(): void } } }> }).sessions];
+    session.ws._socket.pause();
+    await vi.waitFor(() => expect(states).toEqual(['connecting', 'online', 'offline', 'online']), { timeout: 3000 });
+    await ana.send('after the blackout');
+    await vi.waitFor(() => expect(thread(ana, 'ana')!.messages[0].status).toBe('sent'));
+  });
+
   it('asks for a fresh token before reconnecting', async () => {
     let issued = 0;
     const getToken = async () => {

@@ -27,6 +27,8 @@ export interface HubTransportOptions {
   maxBackoffMs?: number;
   /** Refresh the token this long before its `exp`. */
   refreshBeforeMs?: number;
+  /** How long a quiet hub may go before a `ping`; three of these without an answer and the socket is given up. Default: the hub's `heartbeatMs`. */
+  livenessMs?: number;
 }
 
 /** Close codes after which reconnecting cannot help. */
@@ -40,10 +42,13 @@ export class HubTransport implements Transport {
   private closed = false;
   private attempt = 0;
   private reconnectTimer?: ReturnType<typeof setTimeout>;
+  private livenessTimer?: ReturnType<typeof setInterval>;
+  /** When the hub was last heard from: a browser cannot see WebSocket pings, so we ask (`ping`) and time out. */
+  private lastHeard = 0;
   private refreshTimer?: ReturnType<typeof setTimeout>;
   /** Highest sequence number received per thread: what `resume` reports. */
   private readonly seen = new Map<string, number>();
-  private readonly opts: Required<Omit<HubTransportOptions, 'WebSocket'>> & Pick<HubTransportOptions, 'WebSocket'>;
+  private readonly opts: Required<Omit<HubTransportOptions, 'WebSocket' | 'livenessMs'>> & Pick<HubTransportOptions, 'WebSocket' | 'livenessMs'>;
 
   constructor(options: HubTransportOptions) {
     this.opts = { minBackoffMs: 500, maxBackoffMs: 15000, refreshBeforeMs: 60_000, ...options };
@@ -66,6 +71,7 @@ export class HubTransport implements Transport {
     this.closed = true;
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.refreshTimer);
+    clearInterval(this.livenessTimer);
     this.ready = false;
     this.ws?.close(1000, 'bye');
     this.ws = undefined;
@@ -89,19 +95,41 @@ export class HubTransport implements Transport {
     ws.onopen = () => ws.send(encodeFrame({ type: 'auth', token }));
     ws.onmessage = (event) => this.onData(event.data, token);
     ws.onerror = () => undefined; // a close follows
-    ws.onclose = (event) => {
-      if (this.ws !== ws) return;
-      this.ws = undefined;
-      const wasReady = this.ready;
-      this.ready = false;
-      clearTimeout(this.refreshTimer);
-      if (wasReady) this.sink?.status('down');
-      if (FINAL_CLOSE.has(event.code)) {
-        this.sink?.error(new ProtocolError('forbidden', event.reason || 'the hub refused this page'));
-        return;
+    ws.onclose = (event) => this.lost(ws, event.code, event.reason);
+  }
+
+  /** The socket is gone (closed, or silent for too long): report down and reconnect unless told not to. */
+  private lost(ws: WebSocketLike, code: number, reason: string): void {
+    if (this.ws !== ws) return;
+    this.ws = undefined;
+    const wasReady = this.ready;
+    this.ready = false;
+    clearTimeout(this.refreshTimer);
+    clearInterval(this.livenessTimer);
+    if (wasReady) this.sink?.status('down');
+    if (FINAL_CLOSE.has(code)) {
+      this.sink?.error(new ProtocolError('forbidden', reason || 'the hub refused this page'));
+      return;
+    }
+    this.retry();
+  }
+
+  /** Pings when the hub has been quiet for a heartbeat; gives the socket up after three. */
+  private watchLiveness(heartbeatMs: number): void {
+    clearInterval(this.livenessTimer);
+    this.livenessTimer = setInterval(() => {
+      const ws = this.ws;
+      if (!ws || !this.ready) return;
+      const quiet = Date.now() - this.lastHeard;
+      if (quiet > heartbeatMs * 3) {
+        // A dead network may take minutes to close the socket by itself: do not wait for it.
+        ws.onclose = null;
+        ws.close(4000, 'no answer');
+        this.lost(ws, 4000, 'no answer');
+      } else if (quiet >= heartbeatMs) {
+        ws.send(encodeFrame({ type: 'ping' }));
       }
-      this.retry();
-    };
+    }, heartbeatMs);
   }
 
   private onData(data: unknown, token: string): void {
@@ -109,9 +137,12 @@ export class HubTransport implements Transport {
     const result = decodeFrame(text);
     if (!result.ok) return this.sink?.error(result.error);
     const frame: Frame = result.frame;
+    this.lastHeard = Date.now();
+    if (frame.type === 'pong') return;
     if (frame.type === 'ready') {
       this.ready = true;
       this.attempt = 0;
+      this.watchLiveness(this.opts.livenessMs ?? frame.heartbeatMs);
       const seen = [...this.seen].map(([thread, seq]) => ({ thread, seq }));
       this.ws?.send(encodeFrame({ type: 'resume', seen }));
       this.scheduleRefresh(token);

@@ -6,20 +6,22 @@ import { keyed } from 'lit/directives/keyed.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatCore } from '../../core/chat-core.js';
 import { formatBytes } from '../../core/chat-core.js';
-import type { AttachmentView, ChatMessage, ChatState, ThreadState } from '../../core/types.js';
+import type { AttachmentView, ChatMessage, ChatState, FailReason, ThreadState } from '../../core/types.js';
 import { ClinicChatComposer } from '../clinic-chat-composer/clinic-chat-composer.js';
 import { icons } from '../icons.js';
 import { base } from '../theme.js';
 import { styles } from './clinic-chat-box.styles.js';
 
 const STATUS_TEXT = { sending: 'Sending…', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not sent' } as const;
-const REASON_TEXT = {
+const REASON_TEXT: Record<FailReason, string> = {
   'too-large': 'too large',
   'chat-ended': 'the chat has ended',
-  'rate-limited': 'too many messages, try again shortly',
   'not-allowed': 'not allowed',
   'opted-out': 'this patient has opted out of messages',
-} as const;
+  'unsupported-type': 'that kind of file cannot be sent',
+  'not-found': 'this patient is unknown to the chat service',
+  invalid: 'the message was refused as malformed',
+};
 
 /**
  * A chat box for one thread.
