@@ -518,14 +518,20 @@ export class Gateway {
         receiptOf ??= await this.receiptsFor(identity, ref.id);
         const attachments = await attachmentsOf(this.ctx.db, identity.orgId, messages.map((m) => m.id));
         const bytes = new Map<string, Uint8Array>();
-        for (const a of attachments) bytes.set(a.id, (await this.ctx.blobs.get(a.storage_key)) ?? new Uint8Array());
+        for (const a of attachments) {
+          const stored = await this.ctx.blobs.get(a.storage_key);
+          if (stored) bytes.set(a.id, stored);
+          else this.ctx.log.error({ org: identity.orgId, attachment: a.id }, 'attachment file missing; left out of the replay');
+        }
+        // An attachment whose file is gone is left out rather than announced with no bytes to follow.
+        const available = attachments.filter((a) => bytes.has(a.id));
         for (const message of messages) {
           const from: Peer = {
             id: message.author_external_id ?? message.author_id,
             name: message.author_name,
             role: message.author_kind === 'patient' ? 'patient' : 'provider',
           };
-          for (const frame of this.messageFrames(thread, from, message, attachments, (a) => bytes.get(a.id)!, receiptOf(message))) session.send(frame);
+          for (const frame of this.messageFrames(thread, from, message, available, (a) => bytes.get(a.id)!, receiptOf(message))) session.send(frame);
         }
         replayed += messages.length;
         afterSeq = Number(messages.at(-1)!.seq);
