@@ -92,19 +92,6 @@ export function storedMessage(db: HubDatabase, orgId: string, conversationId: st
     .executeTakeFirst();
 }
 
-/** Messages after a sequence number, in order: what a reconnecting client missed. */
-export function messagesAfter(db: HubDatabase, orgId: string, conversationId: string, afterSeq: number, limit = 500): Promise<Message[]> {
-  return db
-    .selectFrom('messages')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .where('conversation_id', '=', conversationId)
-    .where('seq', '>', afterSeq)
-    .orderBy('seq')
-    .limit(limit)
-    .execute();
-}
-
 export function attachmentsOf(db: HubDatabase, orgId: string, messageIds: readonly string[]): Promise<Attachment[]> {
   if (messageIds.length === 0) return Promise.resolve([]);
   return db.selectFrom('attachments').selectAll().where('org_id', '=', orgId).where('message_id', 'in', messageIds).execute();
