@@ -51,6 +51,8 @@ export interface RunRecord {
   misrouted: number;
   unsendable: number;
   errors: Record<string, number>;
+  /** Messages sent again after a transient refusal (`overloaded`, `rate-limited`). */
+  retried: number;
   /** Sockets the server closed during the run, by role and close code. */
   closes: Record<string, number>;
   generator: { cpuMs: number; wallMs: number; loopDelayP99Ms: number; loopDelayMaxMs: number };
@@ -67,10 +69,14 @@ interface Frame {
   id?: unknown;
   text?: unknown;
   code?: unknown;
+  ref?: unknown;
 }
 
 const SEND_TICK_MS = 1;
 const DRAIN_POLL_MS = 20;
+
+/** Pause before a turned-away message is sent again (the widget starts at 2 s; the bench is impatient). */
+const RETRY_AFTER_MS = 250;
 
 export class Fleet {
   private run?: RunRecord;
@@ -137,6 +143,7 @@ export class Fleet {
       misrouted: 0,
       unsendable: 0,
       errors: {},
+      retried: 0,
       closes: {},
       generator: { cpuMs: 0, wallMs: 0, loopDelayP99Ms: 0, loopDelayMaxMs: 0 },
     };
@@ -180,10 +187,7 @@ export class Fleet {
           }
           const sent = performance.now();
           run.sentAt[next] = sent;
-          pair.patient.send(
-            `{"v":1,"type":"message","id":"${spec.runId}-${next}","thread":"${pair.thread}","from":{"id":"${pair.thread}","name":"x","role":"patient"},` +
-              `"text":"sent=${sent.toFixed(3)} ${pad}","at":${Date.now()},"clock":1}`,
-          );
+          this.sendMessage(pair, spec, next, sent, pad);
         }
         if (next < total) setTimeout(tick, SEND_TICK_MS);
         else resolve();
@@ -231,6 +235,13 @@ export class Fleet {
     if (stamp !== undefined) run.wireMs[k] = now - Number(stamp);
   }
 
+  private sendMessage(pair: Pair, spec: LoadSpec, k: number, sent: number, pad: string): void {
+    pair.patient.send(
+      `{"v":1,"type":"message","id":"${spec.runId}-${k}","thread":"${pair.thread}","from":{"id":"${pair.thread}","name":"x","role":"patient"},` +
+        `"text":"sent=${sent.toFixed(3)} ${pad}","at":${Date.now()},"clock":1}`,
+    );
+  }
+
   private onPatientFrame(data: Buffer): void {
     const now = performance.now();
     const run = this.run;
@@ -245,6 +256,16 @@ export class Fleet {
     } else if (frame?.type === 'error') {
       const code = String(frame.code);
       run.errors[code] = (run.errors[code] ?? 0) + 1;
+      // Like the widget's outbox: a message turned away for now (busy hub) is sent again after a pause.
+      const k = typeof frame.ref === 'string' ? indexOf(run, frame.ref) : undefined;
+      if (k !== undefined && (code === 'overloaded' || code === 'rate-limited')) {
+        run.retried++;
+        const pair = this.pairs[k % this.pairs.length];
+        const pad = 'x'.repeat(Math.max(1, run.spec.textChars - 'sent=000000.000 '.length));
+        setTimeout(() => {
+          if (this.run === run && pair.patient.readyState === pair.patient.OPEN) this.sendMessage(pair, run.spec, k, run.sentAt[k], pad);
+        }, RETRY_AFTER_MS);
+      }
     }
   }
 }

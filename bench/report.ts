@@ -35,6 +35,7 @@ export interface RunResult {
   ackP50Ms?: number;
   ackP99Ms?: number;
   errors: Record<string, number>;
+  retried: number;
   closes: Record<string, number>;
   /** False when the server's own figures (event loop, transactions) did not cover the window (they are NaN then). */
   serverStats: boolean;
@@ -118,6 +119,7 @@ export function summarise(target: Target, run: RunRecord, window: ServerWindow):
     unsendable: run.unsendable,
     ...(run.spec.acks && { acked, ackedNotDelivered, ackP50Ms: percentile(ack, 50), ackP99Ms: percentile(ack, 99) }),
     errors: run.errors,
+    retried: run.retried,
     closes: run.closes,
     serverStats: covered !== undefined,
     serverCpuPct: window.cpuPct,
@@ -201,6 +203,7 @@ export function formatNotes(results: RunResult[]): string {
         `misrouted ${r.misrouted}`,
         `unsendable ${r.unsendable}`,
         `errors ${JSON.stringify(r.errors)}`,
+        `re-sent after a refusal ${r.retried}`,
         `unexpected closes ${JSON.stringify(r.closes)}`,
         ...(r.otherCpuPct > NOISY_PCT ? [`NOISY: other processes used ${int(r.otherCpuPct)}% of a core during the window; do not trust this run`] : []),
         ...(r.serverStats ? [] : ['event-loop and transaction figures n/a: the server read its control pipe too late to cover the window (event loop saturated)']),

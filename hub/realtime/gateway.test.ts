@@ -244,8 +244,11 @@ describe('hub gateway', () => {
     const ana = await patient('ana');
     for (let i = 0; i < 20; i++) ana.send(message('ana', `r${i}`));
     await ana.waitForCount((f) => f.type === 'ack' || f.type === 'error', 20);
-    const limited = ana.of('error').filter((e) => e.code === 'rate-limited');
-    expect(limited.length).toBeGreaterThanOrEqual(10); // at most two 1-second windows of 5
+    const refused = ana.of('error');
+    // The first refusal is the limit; the later messages wait behind it (they may not overtake it).
+    expect(refused[0]).toMatchObject({ code: 'rate-limited' });
+    expect(refused.every((e) => e.code === 'rate-limited' || e.code === 'overloaded')).toBe(true);
+    expect(refused.length).toBeGreaterThanOrEqual(10); // at most two 1-second windows of 5
     expect(await countMessages(hub.ctx.db, clinic.org.id)).toBe(ana.of('ack').length);
   });
 
@@ -255,6 +258,31 @@ describe('hub gateway', () => {
     ana.send(message('ana', 'busy'));
     expect(await ana.waitFor((f) => f.type === 'error')).toMatchObject({ code: 'overloaded', ref: 'busy' });
     expect(await countMessages(hub.ctx.db, clinic.org.id)).toBe(0);
+  });
+
+  it('keeps a sender\'s order when a message is turned away for now: later ones wait for its resend', async () => {
+    await start({ gateway: { perConnectionPerSecond: 1 } });
+    const ana = await patient('ana');
+    const seqOf = (id: string) => ana.of('ack').find((a) => a.id === id)?.seq;
+    ana.send(message('ana', 'x'));
+    ana.send(message('ana', 'a')); // over the limit: rate-limited, to be resent
+    expect(await ana.waitFor((f) => f.type === 'error' && f.ref === 'a')).toMatchObject({ code: 'rate-limited' });
+    await new Promise((r) => setTimeout(r, 1100));
+    ana.send(message('ana', 'b')); // written later: must not overtake `a`
+    expect(await ana.waitFor((f) => f.type === 'error' && f.ref === 'b')).toMatchObject({ code: 'overloaded' });
+    ana.send(message('ana', 'a'));
+    await ana.waitFor((f) => f.type === 'ack' && f.id === 'a');
+    await new Promise((r) => setTimeout(r, 1100));
+    ana.send(message('ana', 'b'));
+    await ana.waitFor((f) => f.type === 'ack' && f.id === 'b');
+    expect([seqOf('x'), seqOf('a'), seqOf('b')]).toEqual([1, 2, 3]);
+  });
+
+  it('creates no conversation when the care team resumes a thread that has none', async () => {
+    await start();
+    await patient('quiet');
+    await TestClient.connect(hub.wsUrl, await clinic.mint({ sub: 'dr-lee', role: 'staff' }), { resume: [{ thread: 'quiet', seq: 0 }] }).then((c) => clients.push(c));
+    expect(await hub.ctx.db.selectFrom('conversations').selectAll().execute()).toEqual([]);
   });
 
   it('closes a slow reader with a resumable code instead of buffering without bound', async () => {

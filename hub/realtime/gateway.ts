@@ -21,7 +21,7 @@ import {
 import { peerOf, type Identity } from '../auth/identity.js';
 import { AuthError, resolveIdentity, verifyClaims, type VerifiedToken } from '../auth/tokens.js';
 import type { HubContext } from '../context.js';
-import { deleteConversation, getOrCreateConversation, setConversationStatus } from '../db/repositories/conversations.js';
+import { deleteConversation, findPatientConversation, getOrCreateConversation, setConversationStatus } from '../db/repositories/conversations.js';
 import { cursorsOf } from '../db/repositories/cursors.js';
 import { messagePage } from '../db/repositories/history.js';
 import { attachmentsOf, maxSeqOf, storedMessage } from '../db/repositories/messages.js';
@@ -214,7 +214,10 @@ export class Gateway {
       case 'read':
         return this.onReceipt(session, identity, frame.type, frame.thread, frame.ids);
       case 'typing':
-        if (!(await this.allow(session, identity))) return;
+        if (!(await this.allow(session, identity))) {
+          session.send({ type: 'error', code: 'rate-limited', message: 'too many typing frames; slow down' });
+          return;
+        }
         return this.relay(session, identity, frame.thread, { type: 'typing', from: identity.externalId, thread: frame.thread, active: frame.active });
       case 'ended':
         return this.onEnded(session, identity, frame.thread);
@@ -331,12 +334,19 @@ export class Gateway {
   // ---- messages --------------------------------------------------------------------------
 
   private async onMessage(session: Session, identity: Identity, frame: MessageFrame): Promise<void> {
-    if (this.writer.backlog >= this.options.maxWriteBacklog) {
-      // Refuse rather than queue without bound; the sender's outbox retries with backoff.
-      session.send({ type: 'error', code: 'overloaded', message: 'the hub is busy; the message will be retried', ref: frame.id });
+    // Order: after a message of this thread was turned away for now, later ones wait for its resend,
+    // so a retried message never lands after one its sender wrote later.
+    const waitingFor = session.resendFirst.get(frame.thread);
+    if (waitingFor !== undefined && waitingFor !== frame.id) {
+      session.send({ type: 'error', code: 'overloaded', message: 'an earlier message is waiting to be resent', ref: frame.id });
       return;
     }
-    if (!(await this.allow(session, identity, frame.id))) return;
+    session.resendFirst.delete(frame.thread);
+    if (this.writer.backlog >= this.options.maxWriteBacklog) {
+      // Refuse rather than queue without bound; the sender's outbox retries with backoff.
+      return this.turnAway(session, frame, 'overloaded', 'the hub is busy; the message will be retried');
+    }
+    if (!(await this.allow(session, identity))) return this.turnAway(session, frame, 'rate-limited', 'too many messages; slow down');
     const ref = await this.conversationFor(session, identity, frame.thread, frame.id);
     if (!ref) return;
     if (identity.kind === 'staff' && ref.optedOut) {
@@ -356,8 +366,7 @@ export class Gateway {
     const size = frame.attachments.reduce((n, a) => n + a.size, 0);
     if (pendingBytes + size > this.options.maxUploadBytes) {
       // Transient: once earlier uploads finish, this one fits; the sender's outbox retries.
-      session.send({ type: 'error', code: 'overloaded', message: 'too many attachment bytes in flight; retrying', ref: frame.id });
-      return;
+      return this.turnAway(session, frame, 'overloaded', 'too many attachment bytes in flight; retrying');
     }
     uploads.set(frame.id, {
       frame,
@@ -366,6 +375,12 @@ export class Gateway {
       bytes: 0,
       lastChunkAt: Date.now(),
     });
+  }
+
+  /** A refusal for now (the sender retries): later messages of the thread wait until this one comes again. */
+  private turnAway(session: Session, frame: MessageFrame, code: 'overloaded' | 'rate-limited', message: string): void {
+    session.resendFirst.set(frame.thread, frame.id);
+    session.send({ type: 'error', code, message, ref: frame.id });
   }
 
   private async onChunk(session: Session, identity: Identity, frame: ChunkFrame): Promise<void> {
@@ -593,7 +608,11 @@ export class Gateway {
       return undefined;
     }
     const visit = identity.kind === 'patient' ? identity.visit ?? null : null;
-    const conversation = await getOrCreateConversation(this.ctx.db, identity.orgId, patient.id, visit);
+    // Reading (resume) never creates a conversation; writing does.
+    const conversation = create
+      ? await getOrCreateConversation(this.ctx.db, identity.orgId, patient.id, visit)
+      : await findPatientConversation(this.ctx.db, identity.orgId, patient.id);
+    if (!conversation) return undefined;
     const value: ConversationRef = { id: conversation.id, patientId: patient.id, patientExternalId: patient.external_id, optedOut: patient.opted_out_at !== null };
     if (this.conversations.size >= CONVERSATION_CACHE) this.conversations.delete(this.conversations.keys().next().value!);
     this.conversations.set(key, value);
@@ -613,13 +632,13 @@ export class Gateway {
     return map;
   }
 
-  private async allow(session: Session, identity: Identity, ref?: string): Promise<boolean> {
+  /** Spends one point of the socket's and the person's rate limits; false when either is used up. */
+  private async allow(session: Session, identity: Identity): Promise<boolean> {
     try {
       await this.perConnection.consume(session.id);
       await this.perUser.consume(`${identity.orgId}:${identity.kind}:${identity.id}`);
       return true;
     } catch {
-      session.send({ type: 'error', code: 'rate-limited', message: 'too many messages; slow down', ...(ref ? { ref } : {}) });
       return false;
     }
   }

@@ -23,6 +23,8 @@ export class Session {
   authTimer?: ReturnType<typeof setTimeout>;
   expiryTimer?: ReturnType<typeof setTimeout>;
   closed = false;
+  /** Per thread, a message turned away for now whose resend must come before any later message. */
+  readonly resendFirst = new Map<string, string>();
   /** Frames received and not yet handled; past a bound the socket is not read until they are. */
   inbound = 0;
   /**

@@ -37,6 +37,17 @@ export async function getOrCreateConversation(
     .executeTakeFirstOrThrow();
 }
 
+/** The patient's conversation if there is one (never creates). */
+export function findPatientConversation(db: HubDatabase, orgId: string, patientId: string): Promise<Conversation | undefined> {
+  return db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('patient_id', '=', patientId)
+    .where('channel', '=', 'chat')
+    .executeTakeFirst();
+}
+
 export function getConversation(db: HubDatabase, orgId: string, id: string): Promise<Conversation | undefined> {
   return db.selectFrom('conversations').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
 }
