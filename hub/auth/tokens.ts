@@ -163,12 +163,30 @@ export async function resolveIdentity(ctx: HubContext, token: VerifiedToken): Pr
     lists: token.lists,
     expiresAt: token.expiresAt,
   };
-  if (token.role === 'patient') {
-    const patient = await upsertPatient(ctx.db, token.orgId, { externalId: token.sub, name: token.name });
-    return { ...common, kind: 'patient', id: patient.id };
-  }
-  const staff = await upsertStaff(ctx.db, token.orgId, { externalId: token.sub, name: token.name, role: token.role });
-  return { ...common, kind: 'staff', id: staff.id };
+  const kind = token.role === 'patient' ? 'patient' : 'staff';
+  // A person seen moments ago with the same name and role needs no write: REST calls and
+  // reconnects would otherwise cost a commit each.
+  const key = JSON.stringify([token.orgId, token.role, token.sub, token.name]);
+  const known = recentPeople(ctx);
+  const hit = known.get(key);
+  if (hit && Date.now() - hit.at < PERSON_CACHE_MS) return { ...common, kind, id: hit.id };
+  const id =
+    kind === 'patient'
+      ? (await upsertPatient(ctx.db, token.orgId, { externalId: token.sub, name: token.name })).id
+      : (await upsertStaff(ctx.db, token.orgId, { externalId: token.sub, name: token.name, role: token.role as 'staff' | 'admin' })).id;
+  if (known.size >= PERSON_CACHE_SIZE) known.delete(known.keys().next().value!);
+  known.set(key, { id, at: Date.now() });
+  return { ...common, kind, id };
+}
+
+const PERSON_CACHE_MS = 60_000;
+const PERSON_CACHE_SIZE = 10_000;
+const people = new WeakMap<HubContext, Map<string, { id: string; at: number }>>();
+
+function recentPeople(ctx: HubContext): Map<string, { id: string; at: number }> {
+  let map = people.get(ctx);
+  if (!map) people.set(ctx, (map = new Map()));
+  return map;
 }
 
 /** Verifies a token and records its person: the identity every hub query is then scoped by. */
