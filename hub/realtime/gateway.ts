@@ -86,8 +86,6 @@ interface Upload {
 
 interface ConversationRef {
   id: string;
-  patientId: string;
-  patientExternalId: string;
   optedOut: boolean;
 }
 
@@ -613,7 +611,7 @@ export class Gateway {
       ? await getOrCreateConversation(this.ctx.db, identity.orgId, patient.id, visit)
       : await findPatientConversation(this.ctx.db, identity.orgId, patient.id);
     if (!conversation) return undefined;
-    const value: ConversationRef = { id: conversation.id, patientId: patient.id, patientExternalId: patient.external_id, optedOut: patient.opted_out_at !== null };
+    const value: ConversationRef = { id: conversation.id, optedOut: patient.opted_out_at !== null };
     if (this.conversations.size >= CONVERSATION_CACHE) this.conversations.delete(this.conversations.keys().next().value!);
     this.conversations.set(key, value);
     return value;

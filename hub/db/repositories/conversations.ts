@@ -3,6 +3,7 @@ import { nanoid } from 'nanoid';
 import type { HubDatabase } from '../database.js';
 import type { Conversation } from '../tables.js';
 
+/** The patient's conversation, created (open) if there is none yet. */
 export async function getOrCreateConversation(
   db: HubDatabase,
   orgId: string,
@@ -10,6 +11,8 @@ export async function getOrCreateConversation(
   visit: string | null,
   now = Date.now(),
 ): Promise<Conversation> {
+  const existing = await findPatientConversation(db, orgId, patientId);
+  if (existing) return existing;
   await db
     .insertInto('conversations')
     .values({
@@ -26,15 +29,10 @@ export async function getOrCreateConversation(
       created_at: now,
       updated_at: now,
     })
+    // Another socket of the same patient may have created it meanwhile.
     .onConflict((oc) => oc.columns(['org_id', 'patient_id', 'channel']).doNothing())
     .execute();
-  return db
-    .selectFrom('conversations')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .where('patient_id', '=', patientId)
-    .where('channel', '=', 'chat')
-    .executeTakeFirstOrThrow();
+  return (await findPatientConversation(db, orgId, patientId))!;
 }
 
 /** The patient's conversation if there is one (never creates). */

@@ -53,10 +53,6 @@ export function getPatientByExternalId(db: HubDatabase, orgId: string, externalI
   return db.selectFrom('patients').selectAll().where('org_id', '=', orgId).where('external_id', '=', externalId).executeTakeFirst();
 }
 
-export function getPatient(db: HubDatabase, orgId: string, id: string): Promise<Patient | undefined> {
-  return db.selectFrom('patients').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
-}
-
 export function getStaff(db: HubDatabase, orgId: string, id: string): Promise<Staff | undefined> {
   return db.selectFrom('staff').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
 }
