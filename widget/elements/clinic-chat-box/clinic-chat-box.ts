@@ -5,7 +5,7 @@ import { property, query } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatCore } from '../../core/chat-core.js';
-import { formatBytes } from '../../core/chat-core.js';
+import { formatBytes } from '../../format.js';
 import type { AttachmentView, ChatMessage, ChatState, FailReason, ThreadState } from '../../core/types.js';
 import { ClinicChatComposer } from '../clinic-chat-composer/clinic-chat-composer.js';
 import { icons } from '../icons.js';

@@ -4,6 +4,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { nanoid } from 'nanoid';
 import type { Role } from '../../../protocol/index.js';
+import { DEFAULT_MAX_FILE_BYTES } from '../../core/attachments.js';
 import { ChatCore } from '../../core/chat-core.js';
 import type { ChatMessage, ChatState, CoreEventMap, QueueEntry, Retention } from '../../core/types.js';
 import { HubTransport, readTokenClaims } from '../../transports/hub.js';
@@ -23,7 +24,6 @@ export interface ChatIdentity {
 }
 
 const CORE_EVENTS = ['message', 'unread', 'open', 'minimize', 'close', 'ended', 'presence', 'error'] as const;
-const DEFAULT_MAX_FILE = 5 * 1024 * 1024;
 
 /**
  * A patient chat for telehealth pages. As `patient` it is one chat box with the care team; as
@@ -122,7 +122,7 @@ export class ClinicChat extends LitElement {
   /** The patients waiting, when the host owns the queue. */
   @property({ attribute: false }) queue?: readonly QueueEntry[];
   /** Largest attachment in bytes. */
-  @property({ type: Number, attribute: 'max-file-size' }) maxFileSize = DEFAULT_MAX_FILE;
+  @property({ type: Number, attribute: 'max-file-size' }) maxFileSize = DEFAULT_MAX_FILE_BYTES;
   /** Sound and desktop notifications for new messages (the user can toggle them). */
   @property({ type: Boolean }) notifications = false;
   /** Title of the patient's box. */
