@@ -90,13 +90,16 @@ export class Outbox {
     return pending.frame.thread;
   }
 
-  /** The chat ended: what is still waiting will never go, and says why. */
+  /**
+   * The chat ended: what never left will never go, and says why. What left is not resent,
+   * but still waits for the other side's answer: a receipt, or a refusal that says why.
+   */
   failThread(threadId: string): void {
     const { store } = this.opts;
     for (const [id, p] of this.pending) {
-      if (p.frame.thread !== threadId) continue;
+      if (p.frame.thread !== threadId || store.find(threadId, id)?.status !== 'sending') continue;
       this.pending.delete(id);
-      if (store.find(threadId, id)?.status === 'sending') store.setStatus(threadId, id, 'failed', 'chat-ended');
+      store.setStatus(threadId, id, 'failed', 'chat-ended');
     }
   }
 
@@ -106,7 +109,8 @@ export class Outbox {
     if (!pending) return;
     const { delivery, send, store } = this.opts;
     const now = Date.now();
-    if (now < pending.nextAt || !delivery.mayHandOff(this.opts.counterpartPresent(pending.frame.thread))) return;
+    if (now < pending.nextAt || store.get(pending.frame.thread)?.ended) return;
+    if (!delivery.mayHandOff(this.opts.counterpartPresent(pending.frame.thread))) return;
     if (pending.attempts === 0) this.restamp(pending);
     if (!send(pending.frame)) return;
     for (const chunk of pending.chunks) if (!send(chunk)) return;

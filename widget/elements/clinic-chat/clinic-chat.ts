@@ -49,6 +49,7 @@ const CORE_EVENTS = ['message', 'unread', 'open', 'minimize', 'close', 'ended', 
  * @csspart queue - The list of patients.
  * @csspart queue-item - One patient.
  * @csspart queue-status - Their status line.
+ * @csspart dismiss-button - Removes a patient who has left from the queue.
  * @csspart notify-toggle - Sound and desktop notifications on/off.
  * @csspart box - A chat box.
  * @csspart header - Its header.
@@ -222,7 +223,7 @@ export class ClinicChat extends LitElement {
     const thread = state.threads.find((t) => t.id === state.active);
     return html`<div part="layout">
       <clinic-chat-queue
-        exportparts="queue, queue-item, queue-status, badge, notify-toggle"
+        exportparts="queue, queue-item, queue-status, badge, dismiss-button, notify-toggle"
         .core=${this.core}
         .state=${state}
         @clinic-chat-queue-pick=${(e: CustomEvent<{ id: string }>) => this.open(e.detail.id)}
