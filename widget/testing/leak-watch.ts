@@ -38,11 +38,11 @@ export function watchLeaks(): LeakWatch {
         live.get(key)!.add(listener);
         if (typeof options === 'object' && options.signal) options.signal.addEventListener('abort', () => live.get(key)?.delete(listener));
       }
-      return add.call(this, type, listener, options);
+      return add.call(this, type, listener as Listener, options);
     };
     target.removeEventListener = function (type: string, listener: Listener | null, options?: boolean | EventListenerOptions) {
       if (listener) live.get(`${name}:${type}`)?.delete(listener);
-      return remove.call(this, type, listener, options);
+      return remove.call(this, type, listener as Listener, options);
     };
     undo.push(() => {
       target.addEventListener = add;
@@ -95,10 +95,10 @@ export function watchLeaks(): LeakWatch {
     intervals.add(id);
     return id;
   }) as typeof setInterval;
-  window.clearInterval = (id?: number) => {
+  window.clearInterval = ((id?: number) => {
     if (id !== undefined) intervals.delete(id);
     ci(id);
-  };
+  }) as typeof clearInterval;
   undo.push(() => Object.assign(window, { setTimeout: st, setInterval: si, clearInterval: ci }));
 
   return {
