@@ -164,7 +164,7 @@ function reconnect(): void {
  * The same patient back after a reload changes nothing, so a box the clinician closed stays closed.
  */
 async function showPatient(patient: DemoIdentity): Promise<void> {
-  chat.queue = [{ id: patient.id, name: patient.name, visit }];
+  chat.queue = [{ id: patient.id, name: patient.name, visit, inCall: true }];
   await chat.updateComplete;
   if (chat.state?.active !== patient.id) await chat.open(patient.id);
 }

@@ -28,13 +28,18 @@ export const AttachmentMetaSchema = v.object({
   size: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.attachmentBytes)),
 });
 
-/** Announces a peer. `joined` asks everyone present to answer with `here`; `here` doubles as heartbeat. */
+/**
+ * Announces a peer. `joined` asks everyone present to answer with `here`; `here` doubles as
+ * heartbeat. Ephemeral mode: `clock` is the sender's ordering clock, so a page that reloaded
+ * (and forgot the conversation) sends its next message after everything the others have seen.
+ */
 export const PresenceFrameSchema = v.object({
   v: Version,
   type: v.literal('presence'),
   from: PeerSchema,
   state: v.picklist(['joined', 'here', 'left']),
   visit: v.optional(IdSchema),
+  clock: v.optional(TimeSchema),
 });
 
 /** A chat message. `id` is the sender's client id (idempotency key); `clock` a Lamport clock for ordering. */

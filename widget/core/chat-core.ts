@@ -1,15 +1,13 @@
-// The framework-free chat core: threads, outbox, receipts, unread counts, typing, presence,
-// box state and retention. It talks to the world only through a Transport and publishes
+// The framework-free chat core: a small façade over the threads, the outbox, presence and
+// typing, incoming attachments and retention. It talks to the world only through a
+// Transport (with the hub-or-peer difference in one Delivery object) and publishes
 // immutable snapshots; elements render those and call its methods.
 import { nanoid } from 'nanoid';
 import {
-  ChunkAssembler,
   LIMITS,
   ProtocolError,
-  sniffType,
   splitChunks,
   type AttachmentMeta,
-  type AckFrame,
   type ChunkFrame,
   type ErrorCode,
   type Frame,
@@ -20,27 +18,22 @@ import {
   type Role,
 } from '../../protocol/index.js';
 import type { Transport, TransportStatus } from '../transports/transport.js';
-
+import { DEFAULT_MAX_FILE_BYTES, IncomingAttachments, readAttachment } from './attachments.js';
+import { OrderingClock } from './clock.js';
+import { deliveryFor, type Delivery } from './delivery.js';
 import { Emitter } from './emitter.js';
-import type {
-  AttachmentView,
-  BoxState,
-  ChatMessage,
-  ChatState,
-  Connection,
-  CoreEventMap,
-  FailReason,
-  QueueEntry,
-  Retention,
-  ThreadState,
-} from './types.js';
+import { Outbox } from './outbox.js';
+import { Presence, Typing, TYPING_SEND_EVERY_MS } from './presence.js';
+import { retentionPolicy, type RetentionPolicy } from './retention.js';
+import { ThreadStore } from './threads.js';
+import type { AttachmentView, BoxState, ChatMessage, ChatState, Connection, CoreEventMap, PeerState, QueueEntry, Retention, ThreadState } from './types.js';
 
 export interface ChatCoreOptions {
   me: Peer;
   transport: Transport;
   retention?: Retention;
   visit?: string;
-  /** Per-attachment limit in bytes (capped by the protocol's). */
+  /** Per-attachment limit in bytes; default `DEFAULT_MAX_FILE_BYTES` (5 MB), capped by the protocol's 10 MB. */
   maxFileBytes?: number;
   /** How often presence is repeated; a peer silent for three periods has left. */
   heartbeatMs?: number;
@@ -49,43 +42,42 @@ export interface ChatCoreOptions {
   maxRetryMs?: number;
 }
 
-/** An outgoing message the peer has not yet acknowledged. Kept even if the thread is erased from view. */
-interface Pending {
-  frame: Omit<MessageFrame, 'v'>;
-  chunks: Omit<ChunkFrame, 'v'>[];
-  attempts: number;
-  nextAt: number;
-}
-
-interface Incoming {
-  assemblers: Map<string, ChunkAssembler>;
-}
-
-const TYPING_SEND_EVERY_MS = 3000;
-const TYPING_EXPIRES_MS = 6000;
-
+/**
+ * One person's chat: a patient's conversation with the care team, or a clinician's queue of
+ * patients with the thread in view. Plain TypeScript with no DOM; `<clinic-chat>` renders its
+ * `state` and calls its methods, and a custom UI can do the same.
+ *
+ * @example
+ * ```ts
+ * const core = new ChatCore({ me: { id: 'ana', name: 'Ana', role: 'patient' }, transport: new LocalTransport('clinic') });
+ * core.subscribe((state) => render(state.threads[0].messages));
+ * core.events.on('ended', () => showEnded());
+ * core.start();
+ * await core.send('Hello, my prescription ran out'); // rejects with a ProtocolError when refused
+ * core.stop();
+ * ```
+ */
 export class ChatCore {
   readonly events = new Emitter<CoreEventMap>();
   private readonly opts: Required<Omit<ChatCoreOptions, 'visit'>>;
   private readonly me: Peer;
+  private readonly delivery: Delivery;
+  private readonly clock = new OrderingClock();
+  private readonly threads: ThreadStore;
+  private readonly outbox: Outbox;
+  private readonly presence = new Presence();
+  private readonly typing = new Typing();
+  private readonly incoming = new IncomingAttachments();
+  private readonly retention: RetentionPolicy;
   private visit?: string;
   private connection: Connection = 'connecting';
-  private threads = new Map<string, ThreadState>();
   private active: string | null = null;
   private box: BoxState = 'open';
   private notifications = false;
   private visible = true;
-  private clock = 0;
   private started = false;
-  private readonly pending = new Map<string, Pending>();
-  private readonly incoming = new Map<string, Incoming>();
-  /** Ids of every message seen per thread; kept through erasure so a late resend is not shown again. */
-  private readonly seen = new Map<string, Set<string>>();
   /** Incoming ids we have reported read. */
   private readonly readSent = new Set<string>();
-  /** Last time each peer was heard, for presence expiry. */
-  private readonly lastHeard = new Map<string, { peer: Peer; at: number }>();
-  private readonly typingUntil = new Map<string, Map<string, { name: string; until: number }>>();
   private typingSentAt = 0;
   private lastBeat = 0;
   private timer?: ReturnType<typeof setInterval>;
@@ -93,19 +85,24 @@ export class ChatCore {
   private readonly listeners = new Set<(state: ChatState) => void>();
 
   constructor(options: ChatCoreOptions) {
-    this.opts = {
-      retention: 'session',
-      maxFileBytes: LIMITS.attachmentBytes,
-      heartbeatMs: 5000,
-      retryMs: 2000,
-      maxRetryMs: 30000,
-      ...options,
-    };
+    this.opts = { retention: 'session', maxFileBytes: DEFAULT_MAX_FILE_BYTES, heartbeatMs: 5000, retryMs: 2000, maxRetryMs: 30000, ...options };
     this.opts.maxFileBytes = Math.min(this.opts.maxFileBytes, LIMITS.attachmentBytes);
     this.me = options.me;
     this.visit = options.visit;
+    this.delivery = deliveryFor(options.transport);
+    this.threads = new ThreadStore(this.delivery.compare);
+    this.retention = retentionPolicy(this.opts.retention, (id) => this.erase(id));
+    this.outbox = new Outbox({
+      store: this.threads,
+      delivery: this.delivery,
+      clock: this.clock,
+      send: (frame) => this.sendFrame(frame),
+      counterpartPresent: (id) => this.threads.get(id)?.present ?? false,
+      retryMs: this.opts.retryMs,
+      maxRetryMs: this.opts.maxRetryMs,
+    });
     if (this.role === 'patient') {
-      this.ensureThread(this.me);
+      this.ensureThread(this.me, this.visit);
       this.active = this.me.id;
     }
     this.publish();
@@ -146,7 +143,7 @@ export class ChatCore {
   /** Says goodbye and disconnects. Memory is released with the object; nothing was stored elsewhere. */
   stop(): void {
     if (!this.started) return;
-    this.sendFrame({ type: 'presence', from: this.me, state: 'left', ...(this.visit ? { visit: this.visit } : {}) });
+    this.announce('left');
     this.started = false;
     clearInterval(this.timer);
     this.opts.transport.close();
@@ -163,7 +160,7 @@ export class ChatCore {
       return;
     }
     const previous = this.active;
-    if (previous && previous !== id && this.opts.retention === 'view') this.erase(previous);
+    if (previous && previous !== id) this.retention.leftView(previous);
     this.active = id;
     this.box = 'open';
     this.markViewed();
@@ -182,9 +179,33 @@ export class ChatCore {
     if (!this.active || this.box === 'closed') return;
     const id = this.active;
     this.box = 'closed';
-    if (this.opts.retention === 'view') this.erase(id);
+    this.retention.leftView(id);
     this.publish();
     this.events.emit('close', { thread: id });
+  }
+
+  /**
+   * Provider: removes a patient who has left from the queue (in `view` retention their
+   * thread is erased). Refused with a `not-allowed` error for a patient who is still here.
+   * A dismissed patient who comes back is queued again as a new arrival.
+   */
+  dismiss(patientId: string): void {
+    const thread = this.threads.has(patientId) ? this.threads.get(patientId) : undefined;
+    if (this.role !== 'provider' || !thread) {
+      this.fail('not-allowed', `no patient ${patientId} in the queue`);
+      return;
+    }
+    if (thread.present) {
+      this.fail('not-allowed', `${thread.patient.name} is still here`);
+      return;
+    }
+    this.retention.dismissed(patientId);
+    this.threads.dismiss(patientId);
+    if (this.active === patientId) {
+      this.active = null;
+      this.box = 'closed';
+    }
+    this.publish();
   }
 
   /** Page visibility: messages that arrive while the page is hidden count as unread. */
@@ -203,12 +224,8 @@ export class ChatCore {
   setVisit(visit: string | undefined): void {
     if (visit === this.visit) return;
     this.visit = visit;
-    if (this.role === 'patient') {
-      if (this.opts.retention === 'view') this.erase(this.me.id);
-      this.updateThread(this.me.id, { ended: false, visit });
-    } else if (this.opts.retention === 'view') {
-      for (const id of this.threads.keys()) this.erase(id);
-    }
+    if (this.role === 'patient') this.newVisit(this.me.id, visit);
+    else for (const id of this.threads.ids()) this.retention.newVisit(id);
     this.announce('joined');
     this.publish();
   }
@@ -220,7 +237,9 @@ export class ChatCore {
       const patient: Peer = { id: entry.id, name: entry.name, role: 'patient' };
       const thread = this.ensureThread(patient, entry.visit);
       if (entry.present !== undefined && entry.present !== thread.present) this.setPresent(entry.id, entry.present);
-      if (entry.name !== thread.patient.name) this.updateThread(entry.id, { patient });
+      if (entry.present !== false) this.returned(entry.id);
+      if (entry.name !== thread.patient.name) this.threads.update(entry.id, { patient });
+      if (Boolean(entry.inCall) !== thread.inCall) this.threads.update(entry.id, { inCall: Boolean(entry.inCall) });
     }
     this.publish();
   }
@@ -265,16 +284,14 @@ export class ChatCore {
       from: this.me,
       text: trimmed,
       at: Date.now(),
-      clock: ++this.clock,
+      clock: this.clock.next(),
       ...(metas.length ? { attachments: metas } : {}),
     };
-    const message: ChatMessage = { ...frame, mine: true, attachments: views, status: 'sending' };
-    this.insertMessage(thread.id, message);
-    this.pending.set(id, { frame, chunks, attempts: 0, nextAt: 0 });
+    this.threads.insert(thread.id, { ...frame, mine: true, attachments: views, status: 'sending' });
     this.typingSentAt = 0;
-    this.flush(id);
+    this.outbox.add(frame, chunks);
     this.publish();
-    return this.findMessage(thread.id, id) ?? message;
+    return this.threads.find(thread.id, id)!;
   }
 
   /** Checks a file before it is attached; resolves to the error the send would give, or null. */
@@ -310,10 +327,10 @@ export class ChatCore {
   private receive(frame: Frame): void {
     const from = 'from' in frame && frame.from ? (typeof frame.from === 'string' ? frame.from : frame.from.id) : undefined;
     if (from === this.me.id) {
-      // Through a hub, my own stored messages come back on resume (after a reload) and from my
-      // other devices: they are history, not echoes. Anything else of mine is an echo.
-      if (this.viaHub && frame.type === 'message' && frame.seq !== undefined) this.onOwnStoredMessage(frame);
-      else if (this.viaHub && frame.type === 'chunk' && this.incoming.has(frame.message)) this.onChunk(frame, true);
+      const awaiting = frame.type === 'chunk' && this.incoming.awaiting(frame.message);
+      if (!this.delivery.isOwnHistory(frame, awaiting)) return;
+      if (frame.type === 'message') this.onOwnStoredMessage(frame);
+      else if (frame.type === 'chunk') this.onChunk(frame, true);
       return;
     }
     switch (frame.type) {
@@ -333,51 +350,44 @@ export class ChatCore {
         this.markEnded(frame.thread);
         return this.publish();
       case 'error':
-        // A hub addresses its errors to this socket only; peers name the recipient.
-        if (frame.to !== this.me.id && !(this.viaHub && frame.to === undefined)) return;
+        if (!this.delivery.isForMe(frame, this.me.id)) return;
         return this.onErrorFrame(frame.code, frame.message, frame.ref);
       case 'ack':
-        return this.onAck(frame);
+        this.outbox.ack(frame);
+        return this.publish();
       default:
         // Session frames (auth, ready, resume, synced) belong to the transport.
         return;
     }
   }
 
-  /** Hub mode: the message is stored under `seq`; it is *sent*, and no longer needs resending. */
-  private onAck(frame: AckFrame): void {
-    const pending = this.pending.get(frame.id);
-    if (pending) this.pending.delete(frame.id);
-    const message = this.findMessage(frame.thread, frame.id);
-    if (!message?.mine) return;
-    const status = message.status === 'sending' || message.status === 'failed' ? 'sent' : message.status;
-    this.removeMessage(frame.thread, frame.id);
-    this.insertMessage(frame.thread, { ...message, seq: frame.seq, status });
-    this.publish();
-  }
-
-  private get viaHub(): boolean {
-    return this.opts.transport.kind === 'hub';
-  }
-
   private onPresence(frame: PresenceFrame): void {
     const peer = frame.from;
+    const here = frame.state !== 'left';
+    // Learn the other side's clock first: what this page sends next sorts after what they have seen.
+    if (frame.clock !== undefined) this.clock.witness(frame.clock);
     if (this.role === 'patient') {
       // Patients track the care team only; other patients stay invisible to them.
       if (peer.role !== 'provider') return;
       if (frame.state === 'joined') this.announce('here');
-      this.heard(peer, frame.state !== 'left');
-      this.updatePatientPresence();
+      this.presence.heard(peer, here);
+      this.setPresent(this.me.id, this.presence.anyProvider());
     } else {
       if (frame.state === 'joined') this.announce('here');
       if (peer.role !== 'patient') return;
-      const known = this.threads.get(peer.id);
+      const known = this.threads.has(peer.id) ? this.threads.get(peer.id) : undefined;
       this.ensureThread(peer, frame.visit);
-      if (!known && frame.state !== 'left') this.events.emit('presence', { thread: peer.id, present: true });
+      if (here) this.returned(peer.id);
+      if (!known && here) this.events.emit('presence', { thread: peer.id, present: true });
       if (known && frame.visit && known.visit !== frame.visit) this.newVisit(peer.id, frame.visit);
-      if (known && known.patient.name !== peer.name) this.updateThread(peer.id, { patient: peer });
-      this.heard(peer, frame.state !== 'left');
-      this.setPresent(peer.id, frame.state !== 'left');
+      if (known && known.patient.name !== peer.name) this.threads.update(peer.id, { patient: peer });
+      this.presence.heard(peer, here);
+      this.setPresent(peer.id, here);
+      // A patient back on an ended visit's page (a reload) has forgotten that it ended: say it again.
+      const thread = this.threads.get(peer.id)!;
+      if (frame.state === 'joined' && thread.ended && this.delivery.peersRemember) {
+        this.sendFrame({ type: 'ended', from: this.me.id, thread: peer.id, at: Date.now() });
+      }
     }
     this.publish();
   }
@@ -389,12 +399,10 @@ export class ChatCore {
       return;
     }
     if (!allowed) return;
-    if (frame.from.role === 'patient') this.heard(frame.from, true);
+    if (frame.from.role === 'patient') this.presence.heard(frame.from, true);
     const colleague = frame.from.role === this.role;
-    const thread = this.ensureThread(
-      frame.from.role === 'patient' ? frame.from : this.threads.get(frame.thread)?.patient ?? { id: frame.thread, name: frame.thread, role: 'patient' },
-    );
-    const seen = this.seenIn(thread.id);
+    const thread = this.ensureThread(frame.from.role === 'patient' ? frame.from : this.patientOf(frame.thread));
+    const seen = this.threads.seenIn(thread.id);
     if (seen.has(frame.id)) {
       // A resend: our receipt was lost. Acknowledge again, show nothing new.
       this.ackIfComplete(thread.id, frame.id);
@@ -404,12 +412,13 @@ export class ChatCore {
       this.sendFrame({ type: 'error', from: this.me.id, to: frame.from.id, code: 'chat-ended', message: 'this chat has ended', ref: frame.id });
       return;
     }
+    if (frame.from.role === 'patient') this.returned(thread.id);
     seen.add(frame.id);
-    this.clock = Math.max(this.clock, frame.clock) + 1;
-    const attachments = this.expectChunks(frame);
+    this.clock.witness(frame.clock);
+    const attachments = this.incoming.expect(frame);
     const { receipt, ...fields } = frame;
     const message: ChatMessage = { ...fields, mine: false, attachments };
-    this.insertMessage(thread.id, message);
+    this.threads.insert(thread.id, message);
     if (receipt === 'read') {
       // History this reader had already read (hub resume after a reload): no badge, no alert, no receipt.
       this.readSent.add(frame.id);
@@ -417,7 +426,7 @@ export class ChatCore {
       this.publish();
       return;
     }
-    this.clearTyping(thread.id, frame.from.id);
+    if (this.typing.clear(thread.id, frame.from.id)) this.refreshTyping(thread.id);
     if (thread.id === this.active && this.box === 'minimized' && !colleague) {
       // Minimized means "out of the way until they write": their message brings the box back.
       this.box = 'open';
@@ -427,54 +436,33 @@ export class ChatCore {
     this.ackIfComplete(thread.id, frame.id);
     if (this.isViewing(thread.id)) this.markViewed();
     this.publish();
-    this.events.emit('message', { thread: thread.id, message: this.findMessage(thread.id, frame.id) ?? message });
+    this.events.emit('message', { thread: thread.id, message: this.threads.find(thread.id, frame.id) ?? message });
   }
 
   /** Hub mode: one of my own messages that the hub stored before this page loaded, or that I sent from another device. */
   private onOwnStoredMessage(frame: MessageFrame): void {
     if (this.role === 'patient' && frame.thread !== this.me.id) return;
-    if (this.findMessage(frame.thread, frame.id)) return; // sent from this page: already shown
-    const thread = this.ensureThread(this.role === 'patient' ? this.me : this.threads.get(frame.thread)?.patient ?? { id: frame.thread, name: frame.thread, role: 'patient' });
-    this.clock = Math.max(this.clock, frame.clock) + 1;
-    const attachments = this.expectChunks(frame);
+    if (this.threads.find(frame.thread, frame.id)) return; // sent from this page: already shown
+    const thread = this.ensureThread(this.role === 'patient' ? this.me : this.patientOf(frame.thread));
+    this.clock.witness(frame.clock);
+    const attachments = this.incoming.expect(frame);
     // Stored at least; the hub says how far the other side got, from its cursors.
     const { receipt, ...fields } = frame;
-    this.insertMessage(thread.id, { ...fields, mine: true, attachments, status: receipt ?? 'sent' });
+    this.threads.insert(thread.id, { ...fields, mine: true, attachments, status: receipt ?? 'sent' });
     this.publish();
   }
 
-  /** The attachments a message announces, with their chunks awaited. */
-  private expectChunks(frame: MessageFrame): AttachmentView[] {
-    const attachments: AttachmentView[] = (frame.attachments ?? []).map((meta) => ({ ...meta, progress: 0 }));
-    if (attachments.length) {
-      this.incoming.set(frame.id, {
-        assemblers: new Map(attachments.map((a) => [a.id, new ChunkAssembler(Math.ceil(a.size / LIMITS.chunkBytes), a.size)])),
-      });
-    }
-    return attachments;
-  }
-
   private onChunk(frame: ChunkFrame, mine = false): void {
-    const entry = this.incoming.get(frame.message);
-    const assembler = entry?.assemblers.get(frame.attachment);
-    if (!entry || !assembler || !(mine || this.mayAct(frame.from, frame.thread))) return;
-    if (!assembler.add(frame.index, frame.count, frame.data)) {
+    if (!(mine || this.mayAct(frame.from, frame.thread))) return;
+    const result = this.incoming.add(frame);
+    if (result.kind === 'ignored') return;
+    if (result.kind === 'misfit') {
       this.fail('invalid', 'attachment chunk does not fit its attachment', frame.message);
       return;
     }
-    const message = this.findMessage(frame.thread, frame.message);
-    if (message) {
-      const attachments = message.attachments.map((a) =>
-        a.id !== frame.attachment
-          ? a
-          : { ...a, progress: assembler.progress, ...(assembler.complete ? { blob: new Blob([assembler.bytesOut() as BlobPart], { type: a.mime }) } : {}) },
-      );
-      this.replaceMessage(frame.thread, { ...message, attachments });
-    }
-    if ([...entry.assemblers.values()].every((a) => a.complete)) {
-      this.incoming.delete(frame.message);
-      this.ackIfComplete(frame.thread, frame.message);
-    }
+    const message = this.threads.find(frame.thread, frame.message);
+    if (message) this.threads.replace(frame.thread, { ...message, attachments: result.update(message.attachments) });
+    if (result.complete) this.ackIfComplete(frame.thread, frame.message);
     this.publish();
   }
 
@@ -482,34 +470,22 @@ export class ChatCore {
     // Only the other side's devices acknowledge: the patient for the care team's messages, the care team for the patient's.
     const fromPatient = from === threadId;
     if (this.role === 'patient' ? fromPatient || threadId !== this.me.id : !fromPatient) return;
-    for (const id of ids) {
-      const pending = this.pending.get(id);
-      if (pending && pending.frame.thread === threadId) this.pending.delete(id);
-      const message = this.findMessage(threadId, id);
-      if (!message?.mine || message.status === 'failed') continue;
-      if (message.status === 'read' && kind === 'delivered') continue;
-      this.replaceMessage(threadId, { ...message, status: kind });
-    }
+    this.outbox.receipt(kind, threadId, ids);
     this.publish();
   }
 
   private onTyping(from: string, threadId: string, active: boolean): void {
     if (!this.mayAct(from, threadId)) return;
-    const name = this.lastHeard.get(from)?.peer.name ?? (from === threadId ? this.threads.get(threadId)?.patient.name : undefined) ?? 'Someone';
-    const map = this.typingUntil.get(threadId) ?? new Map();
-    this.typingUntil.set(threadId, map);
-    if (active) map.set(from, { name, until: Date.now() + TYPING_EXPIRES_MS });
-    else map.delete(from);
+    const name = this.presence.peer(from)?.name ?? (from === threadId ? this.threads.get(threadId)?.patient.name : undefined) ?? 'Someone';
+    this.typing.set(threadId, from, name, active);
     this.refreshTyping(threadId);
     this.publish();
   }
 
   private onErrorFrame(code: ErrorCode, message: string, ref?: string): void {
-    const pending = ref ? this.pending.get(ref) : undefined;
-    if (pending && ref && isFinal(code)) {
-      this.pending.delete(ref);
-      this.setStatus(pending.frame.thread, ref, 'failed', code);
-      if (code === 'chat-ended') this.markEnded(pending.frame.thread);
+    const threadId = ref ? this.outbox.refused(ref, code) : undefined;
+    if (threadId) {
+      if (code === 'chat-ended') this.markEnded(threadId);
       this.publish();
     }
     this.fail(code, message, ref);
@@ -520,65 +496,35 @@ export class ChatCore {
    * team in any. Returns 'refuse' for a patient writing into someone else's thread.
    */
   private mayAct(from: string, threadId: string, fromRole?: Role): boolean | 'refuse' {
-    const role = fromRole ?? (from === threadId ? 'patient' : this.lastHeard.get(from)?.peer.role ?? (this.role === 'patient' ? 'provider' : 'patient'));
+    const role = fromRole ?? (from === threadId ? 'patient' : this.presence.peer(from)?.role ?? (this.role === 'patient' ? 'provider' : 'patient'));
     if (this.role === 'patient') return threadId === this.me.id && role === 'provider';
     if (role === 'patient') return from === threadId ? true : 'refuse';
     return this.threads.has(threadId) || fromRole === 'provider';
   }
 
-  // ---- outbox ----------------------------------------------------------------------------
+  // ---- connection, heartbeat and receipts ----------------------------------------------------
 
   private onTransport(status: TransportStatus): void {
     this.connection = status === 'up' ? 'online' : status === 'down' ? 'offline' : 'connecting';
     if (status === 'up') {
       this.announce('joined');
-      for (const pending of this.pending.values()) pending.nextAt = 0;
-      this.flushAll();
+      this.outbox.hurry();
     }
     this.publish();
   }
 
   private tick(): void {
     const now = Date.now();
-    this.flushAll();
+    this.outbox.flushAll();
     if (now - this.lastBeat >= this.opts.heartbeatMs) this.announce('here');
-    const expiry = this.opts.heartbeatMs * 3;
     let changed = false;
-    for (const [id, heard] of this.lastHeard) {
-      // A hub's presence is authoritative: it says `left` itself.
-      if (this.viaHub || now - heard.at <= expiry) continue;
-      this.lastHeard.delete(id);
-      if (heard.peer.role === 'patient') this.setPresent(id, false);
+    for (const peer of this.presence.expire((silent) => this.delivery.hasExpired(silent, this.opts.heartbeatMs))) {
+      if (peer.role === 'patient') this.setPresent(peer.id, false);
       changed = true;
     }
-    if (changed && this.role === 'patient') this.updatePatientPresence();
-    for (const threadId of this.typingUntil.keys()) changed = this.refreshTyping(threadId) || changed;
+    if (changed && this.role === 'patient') this.setPresent(this.me.id, this.presence.anyProvider());
+    for (const threadId of this.typing.threads()) changed = this.refreshTyping(threadId) || changed;
     if (changed) this.publish();
-  }
-
-  private flushAll(): void {
-    for (const id of this.pending.keys()) this.flush(id);
-  }
-
-  /** Sends (or resends) one pending message with its chunks, if its time has come. */
-  private flush(id: string): void {
-    const pending = this.pending.get(id);
-    if (!pending) return;
-    const now = Date.now();
-    if (now < pending.nextAt || !this.counterpartPresent(pending.frame.thread, pending.attempts)) return;
-    if (!this.sendFrame(pending.frame)) return;
-    for (const chunk of pending.chunks) if (!this.sendFrame(chunk)) return;
-    pending.attempts++;
-    pending.nextAt = now + Math.min(this.opts.retryMs * 2 ** (pending.attempts - 1), this.opts.maxRetryMs);
-    const message = this.findMessage(pending.frame.thread, id);
-    // Through a hub, *sent* means stored: it waits for the ack.
-    if (message?.status === 'sending' && !this.viaHub) this.setStatus(pending.frame.thread, id, 'sent');
-  }
-
-  /** The first attempt always goes out; retries wait for someone on the other side (or a hub, which stores). */
-  private counterpartPresent(threadId: string, attempts: number): boolean {
-    if (attempts === 0 || this.viaHub) return true;
-    return this.threads.get(threadId)?.present ?? false;
   }
 
   private sendFrame(frame: OutgoingFrame): boolean {
@@ -591,86 +537,24 @@ export class ChatCore {
     }
   }
 
-  private announce(state: 'joined' | 'here'): void {
+  /** Presence carries this page's clock, so a page that reloaded learns where the conversation got to. */
+  private announce(state: 'joined' | 'here' | 'left'): void {
     this.lastBeat = Date.now();
-    this.sendFrame({ type: 'presence', from: this.me, state, ...(this.visit ? { visit: this.visit } : {}) });
+    this.sendFrame({
+      type: 'presence',
+      from: this.me,
+      state,
+      ...(this.visit ? { visit: this.visit } : {}),
+      ...(this.delivery.peersRemember ? { clock: this.clock.now } : {}),
+    });
   }
 
   private ackIfComplete(threadId: string, id: string): void {
-    if (this.incoming.has(id)) return;
-    const message = this.findMessage(threadId, id);
+    if (this.incoming.awaiting(id)) return;
+    const message = this.threads.find(threadId, id);
     // The care team does not acknowledge each other: a receipt means the patient (or the care team) has it.
     if (message && message.from.role === this.role) return;
     this.sendFrame({ type: 'delivered', from: this.me.id, thread: threadId, ids: [id] });
-  }
-
-  // ---- thread bookkeeping ----------------------------------------------------------------
-
-  private ensureThread(patient: Peer, visit?: string): ThreadState {
-    const existing = this.threads.get(patient.id);
-    if (existing) return existing;
-    const thread: ThreadState = {
-      id: patient.id,
-      patient,
-      ...(visit ?? (patient.id === this.me.id ? this.visit : undefined) ? { visit: visit ?? this.visit } : {}),
-      present: this.role === 'provider',
-      ended: false,
-      messages: [],
-      unread: 0,
-      typing: [],
-      since: Date.now(),
-    };
-    this.threads.set(patient.id, thread);
-    return thread;
-  }
-
-  private updateThread(id: string, patch: Partial<ThreadState>): void {
-    const thread = this.threads.get(id);
-    if (thread) this.threads.set(id, { ...thread, ...patch });
-  }
-
-  private newVisit(id: string, visit: string): void {
-    if (this.opts.retention === 'view') this.erase(id);
-    this.updateThread(id, { visit, ended: false });
-  }
-
-  private insertMessage(threadId: string, message: ChatMessage): void {
-    const thread = this.threads.get(threadId)!;
-    const messages = [...thread.messages];
-    let at = messages.length;
-    while (at > 0 && compare(messages[at - 1], message) > 0) at--;
-    messages.splice(at, 0, message);
-    this.threads.set(threadId, { ...thread, messages });
-  }
-
-  private removeMessage(threadId: string, id: string): void {
-    const thread = this.threads.get(threadId);
-    if (thread) this.threads.set(threadId, { ...thread, messages: thread.messages.filter((m) => m.id !== id) });
-  }
-
-  private findMessage(threadId: string, id: string): ChatMessage | undefined {
-    return this.threads.get(threadId)?.messages.find((m) => m.id === id);
-  }
-
-  private replaceMessage(threadId: string, message: ChatMessage): void {
-    const thread = this.threads.get(threadId);
-    if (!thread) return;
-    this.threads.set(threadId, { ...thread, messages: thread.messages.map((m) => (m.id === message.id ? message : m)) });
-  }
-
-  private setStatus(threadId: string, id: string, status: ChatMessage['status'], reason?: FailReason): void {
-    const message = this.findMessage(threadId, id);
-    if (message) this.replaceMessage(threadId, { ...message, status, ...(reason ? { reason } : {}) });
-  }
-
-  private seenIn(threadId: string): Set<string> {
-    let seen = this.seen.get(threadId);
-    if (!seen) this.seen.set(threadId, (seen = new Set()));
-    return seen;
-  }
-
-  private isViewing(threadId: string): boolean {
-    return this.active === threadId && this.box === 'open' && this.visible;
   }
 
   /** Marks the visible thread read and tells the other side. */
@@ -685,86 +569,83 @@ export class ChatCore {
       this.sendFrame({ type: 'read', from: this.me.id, thread: id, ids: ids.slice(i, i + LIMITS.receiptIds) });
     }
     if (thread.unread) {
-      this.updateThread(id, { unread: 0 });
+      this.threads.update(id, { unread: 0 });
       this.emitUnread(id);
     }
   }
 
+  // ---- thread bookkeeping ----------------------------------------------------------------
+
+  private ensureThread(patient: Peer, visit?: string): ThreadState {
+    return this.threads.ensure(patient, visit ?? (patient.id === this.me.id ? this.visit : undefined), this.role === 'provider');
+  }
+
+  private patientOf(threadId: string): Peer {
+    return this.threads.get(threadId)?.patient ?? { id: threadId, name: threadId, role: 'patient' };
+  }
+
+  /** A dismissed patient who comes back (presence or a message) is a new arrival in the queue. */
+  private returned(threadId: string): void {
+    if (this.threads.undismiss(threadId)) this.threads.update(threadId, { arrivedAt: Date.now() });
+  }
+
+  private newVisit(id: string, visit: string | undefined): void {
+    this.retention.newVisit(id);
+    this.threads.update(id, { visit, ended: false, cleared: false });
+  }
+
+  private isViewing(threadId: string): boolean {
+    return this.active === threadId && this.box === 'open' && this.visible;
+  }
+
   private bumpUnread(threadId: string): void {
     const thread = this.threads.get(threadId)!;
-    this.updateThread(threadId, { unread: thread.unread + 1 });
+    this.threads.update(threadId, { unread: thread.unread + 1 });
     this.emitUnread(threadId);
   }
 
   private emitUnread(threadId: string): void {
-    const total = [...this.threads.values()].reduce((sum, t) => sum + t.unread, 0);
+    const total = this.threads.list().reduce((sum, t) => sum + t.unread, 0);
     this.events.emit('unread', { thread: threadId, unread: this.threads.get(threadId)?.unread ?? 0, total });
   }
 
   private setPresent(threadId: string, present: boolean): void {
     const thread = this.threads.get(threadId);
     if (!thread || thread.present === present) return;
-    this.updateThread(threadId, { present, ...(present ? {} : { typing: [] }) });
-    if (present) for (const [id, p] of this.pending) if (p.frame.thread === threadId) (p.nextAt = 0), this.flush(id);
+    this.threads.update(threadId, { present, ...(present ? {} : { typing: [] }) });
+    if (present) this.outbox.hurry(threadId);
     this.events.emit('presence', { thread: threadId, present });
-  }
-
-  private updatePatientPresence(): void {
-    const present = [...this.lastHeard.values()].some((h) => h.peer.role === 'provider');
-    this.setPresent(this.me.id, present);
-  }
-
-  private heard(peer: Peer, here: boolean): void {
-    if (here) this.lastHeard.set(peer.id, { peer, at: Date.now() });
-    else this.lastHeard.delete(peer.id);
   }
 
   private markEnded(threadId: string): void {
     const thread = this.threads.get(threadId);
     if (!thread || thread.ended) return;
-    this.updateThread(threadId, { ended: true, typing: [] });
-    for (const [id, p] of this.pending) {
-      if (p.frame.thread !== threadId) continue;
-      const status = this.findMessage(threadId, id)?.status;
-      this.pending.delete(id);
-      if (status === 'sending') this.setStatus(threadId, id, 'failed', 'chat-ended');
-    }
+    this.threads.update(threadId, { ended: true, typing: [] });
+    this.outbox.failThread(threadId);
     this.events.emit('ended', { thread: threadId });
   }
 
   /** `view` retention: the thread's content leaves memory (pending sends still complete). */
   private erase(threadId: string): void {
-    const thread = this.threads.get(threadId);
-    if (!thread) return;
-    for (const message of thread.messages) this.incoming.delete(message.id);
-    this.updateThread(threadId, { messages: [], unread: 0, typing: [] });
-  }
-
-  private clearTyping(threadId: string, from: string): void {
-    if (this.typingUntil.get(threadId)?.delete(from)) this.refreshTyping(threadId);
+    for (const message of this.threads.get(threadId)?.messages ?? []) this.incoming.forget(message.id);
+    this.threads.erase(threadId);
   }
 
   private refreshTyping(threadId: string): boolean {
-    const map = this.typingUntil.get(threadId);
-    const now = Date.now();
-    for (const [id, t] of map ?? []) if (t.until < now) map!.delete(id);
-    const names = [...(map?.values() ?? [])].map((t) => t.name);
+    const names = this.typing.names(threadId);
     const thread = this.threads.get(threadId);
     if (!thread || sameList(thread.typing, names)) return false;
-    this.updateThread(threadId, { typing: names });
+    this.threads.update(threadId, { typing: names });
     return true;
   }
 
   private async readFile(file: Blob, full = true): Promise<{ meta: AttachmentMeta; bytes: Uint8Array }> {
-    const name = ('name' in file && typeof file.name === 'string' && file.name ? file.name : 'attachment').slice(0, 200);
-    if (file.size > this.opts.maxFileBytes) {
-      throw this.fail('too-large', `${name} is ${formatBytes(file.size)}; the limit is ${formatBytes(this.opts.maxFileBytes)}`);
+    try {
+      return await readAttachment(file, this.opts.maxFileBytes, full);
+    } catch (error) {
+      if (error instanceof ProtocolError) throw this.fail(error.code, error.message);
+      throw error;
     }
-    if (file.size === 0) throw this.fail('invalid', `${name} is empty`);
-    const head = new Uint8Array(await (full ? file : file.slice(0, 16)).arrayBuffer());
-    const mime = sniffType(head);
-    if (!mime) throw this.fail('unsupported-type', `${name} is not an image (PNG, JPEG, GIF, WebP) or a PDF`);
-    return { meta: { id: nanoid(), name, mime, size: file.size }, bytes: head };
   }
 
   /** Emits an error event and returns the typed error, for callers that also reject with it. */
@@ -774,8 +655,22 @@ export class ChatCore {
     return error;
   }
 
+  /** Where the other side of a thread is: the one source for every line of status text. */
+  private peerStateOf(thread: ThreadState): PeerState {
+    if (this.connection === 'refused') return 'unavailable';
+    if (thread.ended) return 'ended';
+    if (this.role === 'provider' && !thread.present) return 'left';
+    if (this.connection === 'offline') return 'offline';
+    if (this.role === 'patient') return thread.present ? 'here' : 'waiting';
+    return thread.inCall ? 'in-call' : 'waiting';
+  }
+
   private publish(): void {
-    const threads = [...this.threads.values()].sort((a, b) => a.since - b.since);
+    for (const thread of this.threads.list()) {
+      const peerState = this.peerStateOf(thread);
+      if (peerState !== thread.peerState) this.threads.update(thread.id, { peerState });
+    }
+    const threads = this.threads.list();
     this.snapshot = {
       me: this.me,
       role: this.role,
@@ -786,33 +681,12 @@ export class ChatCore {
       box: this.box,
       notifications: this.notifications,
       totalUnread: threads.reduce((sum, t) => sum + t.unread, 0),
+      wouldLoseOnUnload: this.delivery.kind === 'peer' && threads.some((t) => t.messages.length > 0),
     };
     for (const listener of this.listeners) listener(this.snapshot);
   }
 }
 
-const FINAL_REFUSALS: ReadonlySet<ErrorCode> = new Set<FailReason>(['not-allowed', 'chat-ended', 'too-large', 'opted-out', 'unsupported-type', 'not-found', 'invalid']);
-
-/**
- * A refusal that no resend can change fails the message; the others (`rate-limited`,
- * `overloaded`, `internal`: the hub is busy) leave it in the outbox to be retried with backoff.
- */
-function isFinal(code: ErrorCode): code is FailReason {
-  return FINAL_REFUSALS.has(code);
-}
-
-/** The hub's sequence numbers order what it stored; the Lamport clock orders the rest. */
-function compare(a: ChatMessage, b: ChatMessage): number {
-  if (a.seq !== undefined && b.seq !== undefined) return a.seq - b.seq;
-  return a.clock - b.clock || (a.from.id < b.from.id ? -1 : a.from.id > b.from.id ? 1 : 0);
-}
-
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
 }

@@ -35,6 +35,19 @@ export interface ChatMessage {
   readonly reason?: FailReason;
 }
 
+/**
+ * The one answer to "where is the other side of this thread?", derived once by the core so
+ * every line of text about it (header, banner, queue) says the same thing.
+ * - `unavailable`: the hub refused this page; nothing can be sent.
+ * - `ended`: the chat is over; no more sending on either side.
+ * - `left` (care team's view): the patient has gone; no more sending.
+ * - `offline`: this page has lost its connection; messages wait in the outbox.
+ * - `in-call` (care team's view): the patient is in the video call (the host's queue says so).
+ * - `waiting`: care team's view: the patient is in the queue; patient's view: no one from the care team is here yet.
+ * - `here` (patient's view): someone from the care team is here.
+ */
+export type PeerState = 'unavailable' | 'ended' | 'left' | 'offline' | 'in-call' | 'waiting' | 'here';
+
 export interface ThreadState {
   /** The patient's id: a thread is one patient's conversation with the care team. */
   readonly id: string;
@@ -47,8 +60,16 @@ export interface ThreadState {
   readonly unread: number;
   /** Names of the people typing in this thread right now. */
   readonly typing: readonly string[];
-  /** When the patient first appeared: the queue's order. */
-  readonly since: number;
+  /** When the patient first appeared (ms): the queue's order, which activity never changes, and the waiting time. */
+  readonly arrivedAt: number;
+  /** The newest message, for a preview; absent when there is none. */
+  readonly lastMessage?: ChatMessage;
+  /** `view` retention: earlier messages of this thread were erased from memory. */
+  readonly cleared: boolean;
+  /** The host's queue says this patient is in the video call. */
+  readonly inCall: boolean;
+  /** Where the other side is; see {@link PeerState}. */
+  readonly peerState: PeerState;
 }
 
 export interface ChatState {
@@ -63,6 +84,11 @@ export interface ChatState {
   readonly box: BoxState;
   readonly notifications: boolean;
   readonly totalUnread: number;
+  /**
+   * Ephemeral mode: some thread holds messages that exist only in this page's memory, so
+   * leaving or reloading the page erases them (the other side may still have theirs).
+   */
+  readonly wouldLoseOnUnload: boolean;
 }
 
 /** Details of the events the core emits; the element re-emits them as `clinic-chat-*` DOM events. */
@@ -85,4 +111,6 @@ export interface QueueEntry {
   /** false when the patient has left the queue or the call. */
   readonly present?: boolean;
   readonly visit?: string;
+  /** true while the patient is in the video call with this clinician. */
+  readonly inCall?: boolean;
 }

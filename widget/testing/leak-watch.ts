@@ -96,7 +96,7 @@ export function watchLeaks(): LeakWatch {
     return id;
   }) as typeof setInterval;
   window.clearInterval = ((id?: number) => {
-    if (typeof id === 'number') intervals.delete(id);
+    if (id !== undefined) intervals.delete(id);
     ci(id);
   }) as typeof clearInterval;
   undo.push(() => Object.assign(window, { setTimeout: st, setInterval: si, clearInterval: ci }));

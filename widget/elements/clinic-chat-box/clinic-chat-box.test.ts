@@ -1,8 +1,9 @@
 /// <reference types="mocha" />
 import { expect, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import type { ChatCore } from '../../core/chat-core.js';
+import { ChatCore } from '../../core/chat-core.js';
 import type { ChatState } from '../../core/types.js';
+import { PortTransport } from '../../transports/port.js';
 import { clinic, nextRoom, pdfFile, pngFile, spyOnRevokeObjectURL, startCore, stopCores, themed } from '../../testing/element-fixtures.js';
 import type { ClinicChatComposer } from '../clinic-chat-composer/clinic-chat-composer.js';
 import { ClinicChatBox } from './clinic-chat-box.js';
@@ -73,14 +74,14 @@ describe('<clinic-chat-box>', () => {
     expect(messages.map((m) => m.getAttribute('part'))).to.deep.equal(['message message-theirs', 'message message-mine', 'message message-theirs']);
   });
 
-  it('shows an own message as Sent, then Delivered when the care team has it, then Read when they open it', async () => {
+  it('shows an own message as Sending until the care team is there, then Delivered when they have it, then Read when they open it', async () => {
     const room = nextRoom();
     const ana = startCore(room, 'ana', 'patient');
     const el = await renderBox(ana, 'ana');
 
     await ana.send('is anyone there?');
     await el.updateComplete;
-    expect(deliveries(el)).to.deep.equal(['Sent']);
+    expect(deliveries(el)).to.deep.equal(['Sending…']);
 
     const provider = startCore(room, 'dr-lee', 'provider');
     await waitUntil(() => deliveries(el)[0] === 'Delivered', 'no delivery receipt once the care team came');
@@ -91,13 +92,14 @@ describe('<clinic-chat-box>', () => {
   it('says why a message was not sent when the care team refuses it', async () => {
     const { provider, patients } = await clinic(['ana']);
     provider.open('ana');
-    // The chat ends while the patient's page is away (bfcache); back, it has not heard.
+    // The chat ends while the patient's page is away (bfcache); back, she writes before the
+    // care team's answer to her return (that the chat has ended) has reached her.
     patients.ana.stop();
     provider.end();
     patients.ana.start();
+    await patients.ana.send('am I still here?');
     const el = await renderBox(patients.ana, 'ana');
 
-    await patients.ana.send('am I still here?');
     await waitUntil(() => $(el, 'delivery-failed'), 'the refusal did not arrive');
 
     expect($(el, 'delivery-failed')!.textContent!.trim()).to.equal('Not sent: the chat has ended');
@@ -335,5 +337,57 @@ describe('<clinic-chat-box>', () => {
     provider.end();
     await waitUntil(() => $(dark, 'banner'));
     await expect(dark).to.be.accessible();
+  });
+
+  describe('status that is true', () => {
+    /** A clinician and a patient on the two ends of one channel, as on the video-visit page. */
+    function call() {
+      const channel = new MessageChannel();
+      const providerEnd = new PortTransport(channel.port1);
+      const provider = new ChatCore({ me: { id: 'dr-lee', name: 'Dr Lee', role: 'provider' }, transport: providerEnd });
+      const patient = new ChatCore({ me: { id: 'ana', name: 'ANA', role: 'patient' }, transport: new PortTransport(channel.port2), visit: 'visit-1' });
+      provider.start();
+      patient.start();
+      return { provider, patient, providerEnd, stop: () => (provider.stop(), patient.stop(), channel.port1.close()) };
+    }
+
+    it('says the patient is in the video call, not waiting in the queue', async () => {
+      const visit = call();
+      visit.provider.setQueue([{ id: 'ana', name: 'ANA', visit: 'visit-1', inCall: true }]);
+      visit.provider.open('ana');
+      const el = await renderBox(visit.provider, 'ana');
+
+      expect($(el, 'status')!.textContent).to.equal('In the video call');
+      visit.stop();
+    });
+
+    it('says the patient left in the header and the banner alike when the call drops as she leaves', async () => {
+      const visit = call();
+      visit.provider.setQueue([{ id: 'ana', name: 'ANA', visit: 'visit-1', inCall: true }]);
+      visit.provider.open('ana');
+      const el = await renderBox(visit.provider, 'ana');
+
+      visit.patient.stop();
+      await waitUntil(() => $(el, 'banner'), 'the box did not see ANA leave');
+      visit.providerEnd.detach();
+      await el.updateComplete;
+
+      expect(visit.provider.state.connection).to.equal('offline');
+      expect($(el, 'status')!.textContent).to.equal('Left');
+      expect($(el, 'banner')!.textContent).to.equal('ANA has left. You can no longer send messages.');
+      visit.stop();
+    });
+  });
+
+  it('says earlier messages were cleared, not that there are none, when view retention erased them', async () => {
+    const { provider, patients } = await clinic(['ana', 'ben'], { retention: 'view' });
+    await patients.ana.send('private');
+    await waitUntil(() => provider.state.threads[0].messages.length === 1);
+    provider.open('ana');
+    provider.open('ben');
+    provider.open('ana');
+    const el = await renderBox(provider, 'ana');
+
+    expect($(el, 'messages')!.textContent!.trim()).to.equal('Earlier messages were cleared.');
   });
 });

@@ -5,10 +5,11 @@ import { property, query } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatCore } from '../../core/chat-core.js';
-import { formatBytes } from '../../core/chat-core.js';
+import { formatBytes } from '../../format.js';
 import type { AttachmentView, ChatMessage, ChatState, FailReason, ThreadState } from '../../core/types.js';
 import { ClinicChatComposer } from '../clinic-chat-composer/clinic-chat-composer.js';
 import { icons } from '../icons.js';
+import { blockedText, peerStateText } from '../peer-state-text.js';
 import { base } from '../theme.js';
 import { styles } from './clinic-chat-box.styles.js';
 
@@ -104,13 +105,13 @@ export class ClinicChatBox extends LitElement {
     if (!thread || !state) return nothing;
     const patientView = state.role === 'patient';
     const title = patientView ? this.heading : thread.patient.name;
-    const blocked = this.blockedReason(thread, state);
+    const blocked = blockedText(thread.peerState, thread.patient.name);
     return html`
       <section part="box" aria-label=${patientView ? this.heading : `Chat with ${thread.patient.name}`}>
         <header part="header">
           <div class="heading">
             <h2 part="title">${title}</h2>
-            <span part="status">${this.statusText(thread, state)}</span>
+            <span part="status">${peerStateText(thread.peerState, state.role)}</span>
           </div>
           <div class="actions">
             ${!patientView && !thread.ended && thread.present && !this.minimized
@@ -133,13 +134,16 @@ export class ClinicChatBox extends LitElement {
         <!-- Kept (hidden) while minimized, so a half-written draft survives. -->
         <div class="body" ?hidden=${this.minimized}>
               <div part="messages" role="log" aria-label="Messages" tabindex="0">
-                ${thread.messages.length === 0
-                  ? html`<p class="empty">${patientView ? 'Send a message to the care team.' : 'No messages yet.'}</p>`
-                  : repeat(
-                      thread.messages,
-                      (m) => m.id,
-                      (m) => this.renderMessage(m),
-                    )}
+                ${thread.cleared
+                  ? html`<p class="empty">Earlier messages were cleared.</p>`
+                  : thread.messages.length === 0
+                    ? html`<p class="empty">${patientView ? 'Send a message to the care team.' : 'No messages yet.'}</p>`
+                    : nothing}
+                ${repeat(
+                  thread.messages,
+                  (m) => m.id,
+                  (m) => this.renderMessage(m),
+                )}
               </div>
               <p part="typing" aria-live="off">${typingText(thread.typing)}</p>
               ${blocked ? html`<p part="banner" role="status">${blocked}</p>` : nothing}
@@ -214,21 +218,6 @@ export class ClinicChatBox extends LitElement {
 
   private restore(): void {
     if (this.thread) this.core?.open(this.thread.id);
-  }
-
-  private statusText(thread: ThreadState, state: ChatState): string {
-    if (state.connection === 'refused') return 'Chat unavailable';
-    if (state.connection === 'offline') return 'Offline — messages will be sent when the connection returns';
-    if (thread.ended) return 'Chat ended';
-    if (state.role === 'patient') return thread.present ? 'Care team online' : 'Waiting for the care team';
-    return thread.present ? 'Waiting in the queue' : 'Left';
-  }
-
-  private blockedReason(thread: ThreadState, state: ChatState): string | undefined {
-    if (state.connection === 'refused') return 'This page is not allowed to connect to the chat service.';
-    if (thread.ended) return 'This chat has ended.';
-    if (state.role === 'provider' && !thread.present) return `${thread.patient.name} has left. You can no longer send messages.`;
-    return undefined;
   }
 }
 

@@ -41,6 +41,21 @@ export const styles = css`
     list-style: none;
     overflow-y: auto;
   }
+  li {
+    display: flex;
+    align-items: center;
+  }
+  [part~='dismiss-button'] {
+    flex: none;
+    display: grid;
+    place-items: center;
+    width: 44px;
+    height: 44px;
+    border: 0;
+    border-radius: calc(var(--_radius) * 0.75);
+    background: transparent;
+    color: var(--_muted-color);
+  }
   [part~='queue-item'] {
     display: flex;
     align-items: center;

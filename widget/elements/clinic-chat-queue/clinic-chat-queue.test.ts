@@ -175,4 +175,20 @@ describe('<clinic-chat-queue>', () => {
 
     await expect(page).to.be.accessible();
   });
+
+  it('offers to dismiss a patient who left, named for them, and removes them from the queue when pressed', async () => {
+    const { provider, patients } = await clinic(['ana', 'ben']);
+    const el = await renderQueue(provider);
+    const dismiss = (name: string) => el.shadowRoot!.querySelector<HTMLButtonElement>(`button[aria-label="Dismiss ${name}"]`);
+    expect([dismiss('ANA'), dismiss('BEN')]).to.deep.equal([null, null]);
+
+    patients.ana.stop();
+    await waitUntil(() => dismiss('ANA'), 'no Dismiss button for the patient who left');
+    expect(dismiss('BEN')).to.equal(null);
+    dismiss('ANA')!.click();
+    await el.updateComplete;
+
+    expect(items(el).map((b) => b.dataset.id)).to.deep.equal(['ben']);
+    await expect(el).to.be.accessible();
+  });
 });

@@ -4,6 +4,7 @@ import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatCore } from '../../core/chat-core.js';
 import type { ChatState, ThreadState } from '../../core/types.js';
+import { icons } from '../icons.js';
 import { base } from '../theme.js';
 import { styles } from './clinic-chat-queue.styles.js';
 
@@ -16,6 +17,7 @@ import { styles } from './clinic-chat-queue.styles.js';
  * @csspart queue-item - One patient's button.
  * @csspart queue-status - Waiting, left or ended, under the patient's name.
  * @csspart badge - The unread count of a patient.
+ * @csspart dismiss-button - Removes a patient who has left from the queue.
  * @csspart notify-toggle - Turns sound and desktop notifications on or off.
  * @fires clinic-chat-notifications-change - Internal: the toggle was pressed; `<clinic-chat>` handles it.
  */
@@ -84,6 +86,11 @@ export class ClinicChatQueue extends LitElement {
         </span>
         ${t.unread ? html`<span part="badge" aria-hidden="true">${t.unread > 99 ? '99+' : t.unread}</span>` : nothing}
       </button>
+      ${t.present
+        ? nothing
+        : html`<button part="dismiss-button" type="button" aria-label=${`Dismiss ${t.patient.name}`} @click=${() => this.core?.dismiss(t.id)}>
+            ${icons.close}
+          </button>`}
     </li>`;
   }
 

@@ -3,6 +3,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { property, query } from 'lit/decorators.js';
 import type { Role } from '../../../protocol/index.js';
+import { DEFAULT_MAX_FILE_BYTES } from '../../core/attachments.js';
 import type { ChatMessage, ChatState, QueueEntry, Retention } from '../../core/types.js';
 import type { Transport } from '../../transports/transport.js';
 import { ClinicChatBox } from '../clinic-chat-box/clinic-chat-box.js';
@@ -15,8 +16,6 @@ import { base, themeTokens } from '../theme.js';
 import { styles } from './clinic-chat.styles.js';
 
 export type { ChatIdentity };
-
-const DEFAULT_MAX_FILE = 5 * 1024 * 1024;
 
 /**
  * A patient chat for telehealth pages. As `patient` it is one chat box with the care team; as
@@ -45,6 +44,7 @@ const DEFAULT_MAX_FILE = 5 * 1024 * 1024;
  * @csspart queue - The list of patients.
  * @csspart queue-item - One patient.
  * @csspart queue-status - Their status line.
+ * @csspart dismiss-button - Removes a patient who has left from the queue.
  * @csspart notify-toggle - Sound and desktop notifications on/off.
  * @csspart box - A chat box.
  * @csspart header - Its header.
@@ -118,7 +118,7 @@ export class ClinicChat extends LitElement {
   /** The patients waiting, when the host owns the queue. */
   @property({ attribute: false }) queue?: readonly QueueEntry[];
   /** Largest attachment in bytes. */
-  @property({ type: Number, attribute: 'max-file-size' }) maxFileSize = DEFAULT_MAX_FILE;
+  @property({ type: Number, attribute: 'max-file-size' }) maxFileSize = DEFAULT_MAX_FILE_BYTES;
   /** Sound and desktop notifications for new messages (the user can toggle them). */
   @property({ type: Boolean }) notifications = false;
   /** Title of the patient's box. */
@@ -189,7 +189,7 @@ export class ClinicChat extends LitElement {
     const thread = state.threads.find((t) => t.id === state.active);
     return html`<div part="layout">
       <clinic-chat-queue
-        exportparts="queue, queue-item, queue-status, badge, notify-toggle"
+        exportparts="queue, queue-item, queue-status, badge, dismiss-button, notify-toggle"
         .core=${this.session.core}
         .state=${state}
         @clinic-chat-queue-pick=${(e: CustomEvent<{ id: string }>) => this.open(e.detail.id)}

@@ -1,154 +1,150 @@
 /// <reference types="mocha" />
-// Leak tests for <clinic-chat>'s controllers: connecting and disconnecting the element many
-// times leaves no listener on window or document, no open channel or socket, no interval and
-// no timer that fires later; a session's core, once torn down, reaches nothing of the element.
+// Leak tests for <clinic-chat>'s controllers: an element connected and disconnected many times
+// leaves no listener, channel, socket, interval, audio context or late timer behind.
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../define.js';
-import type { ChatCore } from '../../core/chat-core.js';
 import { watchLeaks, type LeakWatch } from '../../testing/leak-watch.js';
 import type { ClinicChat } from '../clinic-chat/clinic-chat.js';
-import { threadsWouldBeErased } from './page-lifecycle.js';
 
-const nativeSetTimeout = window.setTimeout.bind(window);
-const sleep = (ms: number) => new Promise((resolve) => nativeSetTimeout(resolve, ms));
-const CYCLES = 25;
 let rooms = 0;
 const nextRoom = () => `leak-${Date.now()}-${rooms++}`;
+// Captured before any watch wraps the timers, so the test's own waiting is never counted.
+const nativeSetTimeout = window.setTimeout.bind(window);
+const wait = (ms: number) => new Promise((resolve) => nativeSetTimeout(resolve, ms));
+const settle = () => wait(0);
 
-/** A token the widget can read (the hub would verify it; none is reached here). */
-const fakeToken = (claims: Record<string, unknown>) => `e30.${btoa(JSON.stringify(claims)).replace(/=+$/, '')}.sig`;
-/** A hub address nothing listens on: the transport connects, fails and would retry. */
-const NO_HUB = 'ws://127.0.0.1:9/v1/ws';
-
-const coreOf = (el: ClinicChat) => (el as unknown as { session: { core?: ChatCore } }).session.core;
-
-function chat(props: Partial<ClinicChat>): ClinicChat {
+function chat(room: string, role: 'provider' | 'patient', id: string): ClinicChat {
   const el = document.createElement('clinic-chat') as ClinicChat;
-  Object.assign(el, props);
+  el.chatRole = role;
+  el.room = room;
+  el.me = { id, name: id.toUpperCase() };
+  el.visit = 'visit-1';
   return el;
+}
+
+/** Connects and disconnects `el` `times` times, each time long enough for its session to start. */
+async function cycle(wrapper: HTMLElement, el: ClinicChat, times: number): Promise<void> {
+  for (let i = 0; i < times; i++) {
+    wrapper.append(el);
+    await el.updateComplete;
+    await waitUntil(() => el.state !== undefined, 'the session did not start');
+    el.remove();
+    await settle(); // teardown waits a microtask, so a moved element keeps its chat
+  }
 }
 
 describe('<clinic-chat> controllers leave nothing behind', () => {
   let leaks: LeakWatch;
-  afterEach(() => leaks?.restore());
+  let wrapper: HTMLElement;
 
-  it('connected and disconnected many times, leaves no listener, channel, interval or late timer', async () => {
-    const wrapper = await fixture<HTMLDivElement>(html`<div></div>`);
+  beforeEach(async () => {
+    wrapper = await fixture<HTMLDivElement>(html`<div></div>`);
     leaks = watchLeaks();
-    const room = nextRoom();
-    for (let i = 0; i < CYCLES; i++) {
-      const el = chat({ chatRole: i % 2 ? 'provider' : 'patient', room, me: { id: `p${i}`, name: `P${i}` }, notifications: true });
-      wrapper.append(el);
-      await el.updateComplete;
-      expect(leaks.listeners().length, 'listeners while connected').to.be.greaterThan(0);
-      expect(leaks.openChannels()).to.equal(1);
-      el.remove();
-      await Promise.resolve();
-      await el.updateComplete;
-    }
-    leaks.markDisconnected();
-    await sleep(400);
+  });
+
+  afterEach(() => leaks.restore());
+
+  it('removes every window and document listener the page lifecycle added, after 20 connects', async () => {
+    await cycle(wrapper, chat(nextRoom(), 'provider', 'dr-lee'), 20);
+
     expect(leaks.listeners()).to.deep.equal([]);
+  });
+
+  it('closes the session: no BroadcastChannel open and no heartbeat interval running, after 20 connects', async () => {
+    await cycle(wrapper, chat(nextRoom(), 'patient', 'ana'), 20);
+
     expect(leaks.openChannels()).to.equal(0);
     expect(leaks.liveIntervals()).to.equal(0);
+  });
+
+  it('sends nothing once disconnected: a patient who left is not heard again by the care team', async () => {
+    const room = nextRoom();
+    const provider = chat(room, 'provider', 'dr-lee');
+    const patient = chat(room, 'patient', 'ana');
+    wrapper.append(provider, patient);
+    await waitUntil(() => provider.state?.threads.some((t) => t.present), 'the patient did not join');
+    patient.remove();
+    await waitUntil(() => provider.state?.threads.every((t) => !t.present), 'the patient did not say goodbye');
+    leaks.markDisconnected();
+    provider.remove();
+    await settle();
+
+    // Any timer of either element that still fires now is a leak.
+    await wait(300);
     expect(leaks.firedAfterDisconnect()).to.equal(0);
   });
 
-  it('keeps the session when a framework moves the element within one task', async () => {
-    const [a, b] = [await fixture<HTMLDivElement>(html`<div></div>`), await fixture<HTMLDivElement>(html`<div></div>`)];
-    leaks = watchLeaks();
-    const el = chat({ room: nextRoom(), me: { id: 'mover', name: 'Mover' } });
-    a.append(el);
-    await el.updateComplete;
-    const core = coreOf(el);
-    for (let i = 0; i < CYCLES; i++) (i % 2 ? a : b).append(el);
-    await Promise.resolve();
-    await el.updateComplete;
-    expect(coreOf(el)).to.equal(core);
-    expect(leaks.openChannels()).to.equal(1);
-    expect(new Set(leaks.listeners()).size).to.equal(leaks.listeners().length);
-    el.remove();
-  });
-
-  it('drops a hub build whose token arrives after the element was disconnected', async () => {
-    const wrapper = await fixture<HTMLDivElement>(html`<div></div>`);
-    leaks = watchLeaks();
-    let resolveToken!: (token: string) => void;
-    const el = chat({ hub: NO_HUB, getToken: () => new Promise<string>((resolve) => (resolveToken = resolve)) });
+  it('drops a hub session whose token arrives after it was torn down and a newer one began: no core, no socket', async () => {
+    const el = document.createElement('clinic-chat') as ClinicChat;
+    const tokenCalls: Array<(token: string) => void> = [];
+    el.hub = 'ws://127.0.0.1:9/v1/ws';
+    el.getToken = () => new Promise<string>((resolve) => tokenCalls.push(resolve));
     wrapper.append(el);
-    await waitUntil(() => resolveToken, 'getToken was not called');
+    await waitUntil(() => tokenCalls.length === 1, 'getToken was not called');
     el.remove();
-    await Promise.resolve();
-    resolveToken(fakeToken({ sub: 'ana', role: 'patient' }));
-    await sleep(100);
-    expect(coreOf(el)).to.equal(undefined);
+    await settle();
+    wrapper.append(el); // a newer session now waits for its own token
+    await waitUntil(() => tokenCalls.length === 2, 'the new session did not ask for a token');
+
+    tokenCalls[0](fakeToken({ sub: 'ana', role: 'patient', name: 'Ana' }));
+    await wait(50);
+
+    expect(el.state).to.equal(undefined);
     expect(leaks.socketsMade()).to.equal(0);
+    el.remove();
   });
 
-  it("a torn-down core's events reach neither the page, the live region nor the alerts", async () => {
-    const wrapper = await fixture<HTMLDivElement>(html`<div></div>`);
-    const el = chat({ chatRole: 'provider', room: nextRoom(), me: { id: 'dr', name: 'Dr' }, notifications: true });
-    wrapper.append(el);
-    await el.updateComplete;
-    const core = coreOf(el)!;
-    el.remove();
-    await Promise.resolve();
-    const heard: string[] = [];
-    for (const name of ['clinic-chat-presence', 'clinic-chat-message']) el.addEventListener(name, () => heard.push(name));
-    let audio = 0;
-    const NativeAudio = window.AudioContext;
-    window.AudioContext = class extends NativeAudio {
-      constructor() {
-        super();
-        audio++;
+  it('closes the alerts audio context when the element is removed', async () => {
+    const made: AudioContext[] = [];
+    const closed: AudioContext[] = [];
+    const Native = window.AudioContext;
+    window.AudioContext = class extends Native {
+      constructor(options?: AudioContextOptions) {
+        super(options);
+        made.push(this);
+      }
+      override close(): Promise<void> {
+        closed.push(this);
+        return super.close();
       }
     };
     try {
-      core.events.emit('presence', { thread: 'ana', present: true });
-      const from = { id: 'ana', name: 'Ana', role: 'patient' as const };
-      core.events.emit('message', { thread: 'ana', message: { id: 'm', thread: 'ana', from, text: 'late', at: 0, clock: 1, mine: false, attachments: [] } });
-      await el.updateComplete;
+      const room = nextRoom();
+      const provider = chat(room, 'provider', 'dr-lee');
+      provider.notifications = true;
+      const patient = chat(room, 'patient', 'ana');
+      wrapper.append(provider, patient);
+      await waitUntil(() => patient.state?.threads[0]?.present, 'the patient did not see the care team');
+      await patient.send('Hello');
+      await waitUntil(() => made.length === 1, 'no chime was played');
+
+      provider.remove();
+      await settle();
+
+      expect(closed).to.deep.equal(made);
     } finally {
-      window.AudioContext = NativeAudio;
+      window.AudioContext = Native;
     }
-    expect(heard).to.deep.equal([]);
-    expect(audio).to.equal(0);
-    expect(el.shadowRoot!.querySelector('[role="status"]')?.textContent ?? '').to.equal('');
+  });
+
+  it('keeps the chat when a framework moves the element within one task', async () => {
+    const el = chat(nextRoom(), 'patient', 'ana');
+    wrapper.append(el);
+    await waitUntil(() => el.state !== undefined, 'the session did not start');
+    void el.send('Written before the move');
+    const other = document.createElement('div');
+    wrapper.append(other);
+
+    other.append(el); // disconnect and connect in the same task
+    await settle();
+
+    expect(el.state?.threads[0]?.messages.map((m) => m.text)).to.deep.equal(['Written before the move']);
+    expect(leaks.openChannels()).to.equal(1);
   });
 });
 
-describe('the beforeunload warning', () => {
-  const state = (role: 'provider' | 'patient', messages: number) =>
-    ({
-      role,
-      threads: [{ id: 'ana', messages: Array.from({ length: messages }, (_, i) => ({ id: `m${i}` })) }],
-    }) as unknown as Parameters<typeof threadsWouldBeErased>[0];
-
-  it('is wanted on the provider side in ephemeral mode when a thread has messages, and nowhere else', () => {
-    expect(threadsWouldBeErased(state('provider', 1), false)).to.equal(true);
-    expect(threadsWouldBeErased(state('provider', 0), false)).to.equal(false);
-    expect(threadsWouldBeErased(state('provider', 1), true)).to.equal(false);
-    expect(threadsWouldBeErased(state('patient', 1), false)).to.equal(false);
-  });
-
-  it('cancels the unload of a clinician page with a thread that has messages', async () => {
-    const room = nextRoom();
-    const wrapper = await fixture<HTMLDivElement>(html`<div></div>`);
-    const provider = chat({ chatRole: 'provider', room, me: { id: 'dr', name: 'Dr' } });
-    const patient = chat({ chatRole: 'patient', room, me: { id: 'ana', name: 'Ana' } });
-    wrapper.append(provider, patient);
-    const unload = () => {
-      const event = new Event('beforeunload', { cancelable: true });
-      window.dispatchEvent(event);
-      return event.defaultPrevented;
-    };
-    await waitUntil(() => provider.state?.threads.length === 1);
-    expect(unload(), 'no messages yet').to.equal(false);
-    await patient.send('hello');
-    await waitUntil(() => provider.state?.threads[0].messages.length === 1);
-    expect(unload()).to.equal(true);
-    provider.remove();
-    patient.remove();
-    expect(unload(), 'after the element is gone').to.equal(false);
-  });
-});
+/** An unsigned token with the given claims: the widget only reads claims; the hub verifies. */
+function fakeToken(claims: Record<string, unknown>): string {
+  const part = (value: object) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  return `${part({ alg: 'HS256', kid: 'test' })}.${part({ exp: Math.floor(Date.now() / 1000) + 600, ...claims })}.sig`;
+}

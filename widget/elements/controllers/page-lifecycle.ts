@@ -6,13 +6,12 @@ import type { ChatState } from '../../core/types.js';
 import type { SessionController } from './session.js';
 
 /**
- * Whether leaving the page now would erase threads that exist nowhere else: ephemeral mode
- * (in hub mode the hub keeps them), the provider side, and at least one thread with messages.
- * The patient is not warned: closing the tab is how a patient leaves a visit, and the care
- * team's page still holds the thread. Kept in one place so it can follow a flag of the core's.
+ * Whether leaving the page now would erase threads that exist nowhere else: the core says so
+ * (ephemeral mode, a thread with messages), and only the provider is warned. Closing the tab is
+ * how a patient leaves a visit, and the care team's page still holds the thread.
  */
-export function threadsWouldBeErased(state: ChatState, viaHub: boolean): boolean {
-  return !viaHub && state.role === 'provider' && state.threads.some((t) => t.messages.length > 0);
+export function threadsWouldBeErased(state: ChatState): boolean {
+  return state.role === 'provider' && state.wouldLoseOnUnload;
 }
 
 export class PageLifecycleController implements ReactiveController {
@@ -41,7 +40,7 @@ export class PageLifecycleController implements ReactiveController {
   };
   private readonly onBeforeUnload = (event: BeforeUnloadEvent): void => {
     const state = this.session.core?.state;
-    if (!state || !threadsWouldBeErased(state, this.session.viaHub)) return;
+    if (!state || !threadsWouldBeErased(state)) return;
     // Both, for the browsers that still read only one of them; the text itself is the browser's.
     event.preventDefault();
     event.returnValue = '';
