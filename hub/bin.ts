@@ -62,7 +62,7 @@ const hub = await createHub({
   port,
   host: values.host,
   dataDir: values['data-dir'],
-  database: values.database,
+  database: values.database ?? process.env.DATABASE_URL,
   blobs,
   ephemeral: values.ephemeral ?? false,
   adminKey: values['admin-key'] ?? process.env.CLINIC_CHAT_ADMIN_KEY,

@@ -1,7 +1,9 @@
 // Attachment bytes kept in the database itself, so every hub on a shared database serves them.
 import type { HubDatabase } from '../database.js';
 
-export async function putBlob(db: HubDatabase, key: string, bytes: Uint8Array, now = Date.now()): Promise<void> {
+export async function putBlob(db: HubDatabase, key: string, data: Uint8Array, now = Date.now()): Promise<void> {
+  // pg sends a Buffer as bytea but a plain Uint8Array as an array literal; better-sqlite3 takes either.
+  const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   await db
     .insertInto('blobs')
     .values({ key, bytes, created_at: now })
