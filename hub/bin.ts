@@ -9,7 +9,10 @@ const HELP = `clinic-chat-hub [options]
   --port <n>         TCP port (default 8787; 0 picks a free one)
   --host <addr>      interface to listen on (default 127.0.0.1)
   --data-dir <dir>   database and attachments (default ./data)
-  --database <file>  SQLite file (default <data-dir>/clinic-chat.sqlite)
+  --database <loc>   postgres://user@host:5432/db, or a SQLite file
+                     (default $DATABASE_URL, else <data-dir>/clinic-chat.sqlite)
+  --blobs <where>    attachments in the database or in files under <data-dir>
+                     (database|files; default database on PostgreSQL, files on SQLite)
   --ephemeral        relay mode: nothing written to disk
   --admin-key <key>  enable the admin API (or CLINIC_CHAT_ADMIN_KEY)
   --log-level <lvl>  fatal|error|warn|info|debug|trace|silent (default info)
@@ -23,6 +26,7 @@ const { values } = parseArgs({
     host: { type: 'string' },
     'data-dir': { type: 'string' },
     database: { type: 'string' },
+    blobs: { type: 'string' },
     ephemeral: { type: 'boolean' },
     'admin-key': { type: 'string' },
     'log-level': { type: 'string' },
@@ -48,11 +52,18 @@ if (!LEVELS.includes(logLevel)) {
   process.exit(2);
 }
 
+const blobs = values.blobs;
+if (blobs !== undefined && blobs !== 'database' && blobs !== 'files') {
+  console.error(`clinic-chat-hub: --blobs must be database or files`);
+  process.exit(2);
+}
+
 const hub = await createHub({
   port,
   host: values.host,
   dataDir: values['data-dir'],
-  database: values.database,
+  database: values.database ?? process.env.DATABASE_URL,
+  blobs,
   ephemeral: values.ephemeral ?? false,
   adminKey: values['admin-key'] ?? process.env.CLINIC_CHAT_ADMIN_KEY,
   logLevel: logLevel as LevelWithSilent,

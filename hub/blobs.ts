@@ -1,8 +1,11 @@
-// Where attachment bytes live: files under the hub's data folder (never a served folder), or
-// memory in relay mode. A put is durable (fsynced) before it resolves, so the database row
-// that names it can be committed after it.
+// Where attachment bytes live: files under the hub's data folder (never a served folder), a
+// table in the hub's database (shared by every hub on one PostgreSQL), or memory in relay
+// mode. A put is durable (fsynced or committed) before it resolves, so the database row that
+// names it can be committed after it.
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { HubDatabase } from './db/database.js';
+import { deleteBlob, getBlob, putBlob } from './db/repositories/blobs.js';
 
 export interface BlobStore {
   put(key: string, bytes: Uint8Array): Promise<void>;
@@ -38,6 +41,22 @@ export class FileBlobStore implements BlobStore {
   private path(key: string): string {
     if (!/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/.test(key)) throw new Error('invalid blob key');
     return join(this.root, key);
+  }
+}
+
+export class DatabaseBlobStore implements BlobStore {
+  constructor(private readonly db: HubDatabase) {}
+
+  put(key: string, bytes: Uint8Array): Promise<void> {
+    return putBlob(this.db, key, bytes);
+  }
+
+  get(key: string): Promise<Uint8Array | undefined> {
+    return getBlob(this.db, key);
+  }
+
+  delete(key: string): Promise<void> {
+    return deleteBlob(this.db, key);
   }
 }
 

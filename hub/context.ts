@@ -1,10 +1,13 @@
-// What every part of the hub is given: the database, the blob store, the logger and settings.
+// What every part of the hub is given: the database and its health, the blob store, the logger and settings.
 import type { Logger } from 'pino';
 import type { BlobStore } from './blobs.js';
 import type { HubDatabase } from './db/database.js';
+import type { DatabaseHealth } from './domain/database-health.js';
 
 export interface HubContext {
   db: HubDatabase;
+  /** Whether the database answers; failures of reach are reported here. */
+  health: DatabaseHealth;
   blobs: BlobStore;
   log: Logger;
   /** Relay mode: nothing on disk; a conversation vanishes when its patient leaves. */

@@ -1,13 +1,16 @@
 // createHub(): the Hono app (REST), the WebSocket gateway and the HTTP server, over one
-// database. Relay mode (`ephemeral`) runs the same code on an in-memory database.
+// database (a SQLite file, or PostgreSQL shared with other hubs). Relay mode (`ephemeral`)
+// runs the same code on an in-memory SQLite database.
 import { join } from 'node:path';
 import { serve, upgradeWebSocket, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Logger, LevelWithSilent } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { FileBlobStore, MemoryBlobStore } from './blobs.js';
+import { DatabaseBlobStore, FileBlobStore, MemoryBlobStore, type BlobStore } from './blobs.js';
 import type { HubContext } from './context.js';
-import { openDatabase } from './db/database.js';
+import { openDatabase, type HubDatabase } from './db/database.js';
+import { isPostgresUrl } from './db/dialect.js';
+import { DatabaseHealth } from './domain/database-health.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { createLogger } from './log.js';
 import { Gateway, type GatewayOptions } from './realtime/gateway.js';
@@ -21,8 +24,17 @@ export interface HubOptions {
   host?: string;
   /** Folder for the database and attachment files. Default ./data. */
   dataDir?: string;
-  /** SQLite file. Default <dataDir>/clinic-chat.sqlite. */
+  /**
+   * A postgres:// URL (several hubs may share it), or a SQLite file. Default: the
+   * DATABASE_URL environment variable if set, else <dataDir>/clinic-chat.sqlite.
+   */
   database?: string;
+  /**
+   * Where attachment bytes go: `database` (a table in the hub's database, so every hub on a
+   * shared PostgreSQL serves every file) or `files` (under <dataDir>/attachments). Default:
+   * `database` on PostgreSQL, `files` on SQLite.
+   */
+  blobs?: 'database' | 'files';
   /** Relay mode: nothing is written to disk; conversations vanish when their patient leaves. */
   ephemeral?: boolean;
   /** Enables the admin API with this key. */
@@ -55,10 +67,15 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const dataDir = options.dataDir ?? './data';
   const ephemeral = options.ephemeral ?? false;
   const log = options.logger ?? createLogger(options.logLevel ?? 'info');
-  const db = await openDatabase(ephemeral ? ':memory:' : options.database ?? join(dataDir, 'clinic-chat.sqlite'));
+  const location = ephemeral ? ':memory:' : (options.database ?? process.env.DATABASE_URL ?? join(dataDir, 'clinic-chat.sqlite'));
+  const db = await openDatabase(location, {
+    onIdleError: (error) => log.warn({ err: error.message }, 'an idle database connection broke; the pool drops it'),
+  });
+  const blobs = ephemeral ? 'memory' : (options.blobs ?? (isPostgresUrl(location) ? 'database' : 'files'));
   const ctx: HubContext = {
     db,
-    blobs: ephemeral ? new MemoryBlobStore() : new FileBlobStore(join(dataDir, 'attachments')),
+    health: new DatabaseHealth(db, log),
+    blobs: blobStore(blobs, db, dataDir),
     log,
     ephemeral,
     adminKey: options.adminKey,
@@ -68,7 +85,11 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const gateway = new Gateway(ctx, options.gateway);
 
   const app = new Hono();
-  app.get('/health', (c) => c.json({ ok: true, mode: ephemeral ? 'relay' : 'persistent', connections: gateway.connections }));
+  app.get('/health', async (c) => {
+    // A hub whose database does not answer cannot store or serve anything: 503 takes it out of a load balancer.
+    const database = (await ctx.health.check()) ? 'up' : 'down';
+    return c.json({ ok: database === 'up', mode: ephemeral ? 'relay' : 'persistent', connections: gateway.connections, database }, database === 'up' ? 200 : 503);
+  });
   app.get(
     '/v1/ws',
     upgradeWebSocket(
@@ -103,15 +124,21 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     server.once('error', reject);
   });
   const base = `${host.includes(':') ? `[${host}]` : host}:${port}`;
-  log.info({ port, mode: ephemeral ? 'relay' : 'persistent' }, 'hub listening');
+  log.info({ port, mode: ephemeral ? 'relay' : 'persistent', database: isPostgresUrl(location) ? 'postgres' : 'sqlite', blobs }, 'hub listening');
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       await gateway.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      ctx.health.close();
       await db.destroy();
     })());
 
   return { app, server, ctx, gateway, url: `http://${base}`, wsUrl: `ws://${base}/v1/ws`, close };
+}
+
+function blobStore(kind: 'database' | 'files' | 'memory', db: HubDatabase, dataDir: string): BlobStore {
+  if (kind === 'memory') return new MemoryBlobStore();
+  return kind === 'database' ? new DatabaseBlobStore(db) : new FileBlobStore(join(dataDir, 'attachments'));
 }

@@ -138,6 +138,14 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+/** Attachment bytes when the blob store is the database (`blobs: 'database'`). */
+export interface BlobsTable {
+  /** The attachment's storage_key. */
+  key: string;
+  bytes: Uint8Array;
+  created_at: number;
+}
+
 export interface Database {
   orgs: OrgsTable;
   org_keys: OrgKeysTable;
@@ -152,6 +160,7 @@ export interface Database {
   attachments: AttachmentsTable;
   read_cursors: ReadCursorsTable;
   audit_log: AuditLogTable;
+  blobs: BlobsTable;
 }
 
 export type Org = Selectable<OrgsTable>;

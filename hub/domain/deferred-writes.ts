@@ -6,6 +6,7 @@
 // commit-before-ack path.
 import type { HubDatabase } from '../db/database.js';
 import { audit, type AuditInput } from '../db/repositories/audit.js';
+import { isDatabaseUnavailable } from '../db/dialect.js';
 import { advanceCursor } from '../db/repositories/cursors.js';
 
 interface CursorMove {
@@ -51,17 +52,32 @@ export class DeferredWrites {
     this.cursors = new Map();
     this.audits = [];
     if (!cursors.length && !audits.length) return;
-    this.flushing = this.db
-      .transaction()
-      .execute(async (trx) => {
-        // One failed row (a conversation deleted meanwhile in relay mode) must not take the others with it.
-        const settle = (write: Promise<void>) => write.catch(this.onError);
-        for (const c of cursors) await settle(advanceCursor(trx, c.conversationId, c.participant, { delivered: c.delivered, read: c.read }));
-        for (const entry of audits) await settle(audit(trx, entry));
-      })
-      .catch(this.onError)
-      .finally(() => (this.flushing = undefined));
+    this.flushing = this.commit(cursors, audits).finally(() => (this.flushing = undefined));
     await this.flushing;
+  }
+
+  private async commit(cursors: CursorMove[], audits: AuditInput[]): Promise<void> {
+    const writeCursor = (db: HubDatabase, c: CursorMove) => advanceCursor(db, c.conversationId, c.participant, { delivered: c.delivered, read: c.read });
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const c of cursors) await writeCursor(trx, c);
+        for (const entry of audits) await audit(trx, entry);
+      });
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        // Kept for the next flush: the database is expected back (cursors fold into newer moves).
+        this.onError(error);
+        for (const c of cursors) this.cursor(c.conversationId, c.participant, { delivered: c.delivered, read: c.read });
+        this.audits.unshift(...audits);
+        this.schedule();
+        return;
+      }
+      // One failed row (a conversation deleted meanwhile in relay mode) must not take the others
+      // with it; on PostgreSQL a failed statement aborts its whole transaction, so each goes alone.
+      const settle = (write: Promise<void>) => write.catch(this.onError);
+      for (const c of cursors) await settle(writeCursor(this.db, c));
+      for (const entry of audits) await settle(audit(this.db, entry));
+    }
   }
 
   private schedule(): void {

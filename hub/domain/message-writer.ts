@@ -1,7 +1,16 @@
 // Group commit: messages that arrive while a commit is running are stored together in the
 // next transaction. Each caller's promise resolves only after the commit that holds its
-// message, so an ack always means "on disk" — and one fsync serves many messages.
+// message, so an ack always means "committed" — and one fsync serves many messages.
+//
+// One batch is in flight at a time, on SQLite and on PostgreSQL alike. On PostgreSQL the
+// commit is asynchronous and the next batch forms while it runs, so one drain already
+// amortises the round trips; a second concurrent drain would let two transactions of this
+// hub race for the same conversation row (a later message could take a lower seq than an
+// earlier one from the same sender) and could lock rows in opposite orders. Within a batch
+// messages are stored grouped by conversation id (arrival order kept inside each), so every
+// hub takes row locks in the same order and two hubs' batches cannot deadlock.
 import type { HubDatabase } from '../db/database.js';
+import { isDatabaseUnavailable } from '../db/dialect.js';
 import { storeMessageIn, type MessageInput, type StoredMessage } from '../db/repositories/messages.js';
 
 interface Job {
@@ -45,7 +54,7 @@ export class MessageWriter {
   private async drain(): Promise<void> {
     try {
       while (this.queue.length) {
-        const batch = this.queue.splice(0, this.maxBatch);
+        const batch = inLockOrder(this.queue.splice(0, this.maxBatch));
         try {
           const results = await this.db.transaction().execute(async (trx) => {
             const out: StoredMessage[] = [];
@@ -54,8 +63,10 @@ export class MessageWriter {
           });
           batch.forEach((job, i) => job.resolve(results[i]));
         } catch (error) {
+          // The database is unreachable: every message of the batch fails the same way, and
+          // retrying each alone would only make its senders wait longer for the refusal.
+          if (batch.length === 1 || isDatabaseUnavailable(error)) for (const job of batch) job.reject(error);
           // One bad message must not sink its neighbours: retry them one transaction each.
-          if (batch.length === 1) batch[0].reject(error);
           else for (const job of batch) await this.storeAlone(job);
         }
       }
@@ -71,4 +82,9 @@ export class MessageWriter {
       job.reject(error);
     }
   }
+}
+
+/** The batch grouped by conversation id; Array.prototype.sort is stable, so each conversation keeps arrival order. */
+function inLockOrder(batch: Job[]): Job[] {
+  return batch.sort((a, b) => (a.input.conversationId < b.input.conversationId ? -1 : a.input.conversationId > b.input.conversationId ? 1 : 0));
 }

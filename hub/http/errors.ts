@@ -62,6 +62,8 @@ export function errorHandler(ctx: HubContext): ErrorHandler {
       return errorResponse(401, 'unauthorized', err.message, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
     }
     if (err instanceof v.ValiError) return errorResponse(400, 'invalid', describeIssue(err.issues[0]));
+    // The database is unreachable: nothing was changed; the caller may retry soon.
+    if (ctx.health.report(err)) return errorResponse(503, 'overloaded', 'the database is unavailable; retry shortly', { 'Retry-After': '1' });
     // Unexpected: the caller learns nothing; the log gets the error and the route, never a body or header.
     ctx.log.error({ err, method: c.req.method, path: c.req.path }, 'request failed');
     return errorResponse(500, 'internal', 'internal error');

@@ -1,6 +1,7 @@
 // The first schema: tenancy, identity keys, people, lists, conversations, messages,
 // attachments, read cursors and the audit log. Frozen: change the schema in a new migration.
 import type { Kysely } from 'kysely';
+import { dialectOf } from '../dialect.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -140,7 +141,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('audit_log')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    // SQLite: integer primary key autoincrement, as first shipped; PostgreSQL has no autoincrement
+    // keyword and takes an identity column instead.
+    .addColumn('id', 'integer', (c) => (dialectOf(db) === 'postgres' ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement()))
     .addColumn('org_id', 'text', (c) => c.notNull())
     .addColumn('actor_kind', 'text', (c) => c.notNull())
     .addColumn('actor_id', 'text', (c) => c.notNull())

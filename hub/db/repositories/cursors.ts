@@ -1,5 +1,6 @@
 // Read and delivery cursors per participant: they only move forward.
 import type { HubDatabase } from '../database.js';
+import { dialectOf } from '../dialect.js';
 import type { ReadCursor } from '../tables.js';
 
 export async function advanceCursor(
@@ -11,13 +12,15 @@ export async function advanceCursor(
 ): Promise<void> {
   const delivered = Math.max(to.delivered ?? 0, to.read ?? 0);
   const read = to.read ?? 0;
+  // The larger of two values: SQLite's two-argument max(), PostgreSQL's greatest().
+  const larger = dialectOf(db) === 'postgres' ? 'greatest' : 'max';
   await db
     .insertInto('read_cursors')
     .values({ conversation_id: conversationId, participant_kind: participant.kind, participant_id: participant.id, delivered_seq: delivered, read_seq: read, updated_at: now })
     .onConflict((oc) =>
       oc.columns(['conversation_id', 'participant_kind', 'participant_id']).doUpdateSet((eb) => ({
-        delivered_seq: eb.fn('max', [eb.ref('read_cursors.delivered_seq'), eb.val(delivered)]),
-        read_seq: eb.fn('max', [eb.ref('read_cursors.read_seq'), eb.val(read)]),
+        delivered_seq: eb.fn(larger, [eb.ref('read_cursors.delivered_seq'), eb.val(delivered)]),
+        read_seq: eb.fn(larger, [eb.ref('read_cursors.read_seq'), eb.val(read)]),
         updated_at: now,
       })),
     )

@@ -24,19 +24,17 @@ export interface StoredMessage {
   duplicate: boolean;
 }
 
-/** Stores one message inside an open transaction (the writer batches several per commit). */
+/**
+ * Stores one message inside an open transaction (the writer batches several per commit).
+ * The conversation row's UPDATE … RETURNING last_seq both assigns the seq and locks the row
+ * until commit, so hubs writing to one conversation at once take turns. The unique
+ * (conversation, author, client id) key decides a resend that races another hub: the insert
+ * does nothing, the seq taken for it is given back (the lock is still ours), and the stored
+ * message is read back.
+ */
 export async function storeMessageIn(trx: Transaction<Database>, input: MessageInput, now = Date.now()): Promise<StoredMessage> {
-  const existing = await trx
-    .selectFrom('messages')
-    .selectAll()
-    .where('conversation_id', '=', input.conversationId)
-    .where('author_id', '=', input.authorId)
-    .where('client_id', '=', input.clientId)
-    .executeTakeFirst();
-  if (existing) {
-    const attachments = await trx.selectFrom('attachments').selectAll().where('message_id', '=', existing.id).execute();
-    return { message: existing, attachments, duplicate: true };
-  }
+  const existing = await findMessageIn(trx, input);
+  if (existing) return existing;
   const inbound = input.authorKind === 'patient';
   const conversation = await trx
     .updateTable('conversations')
@@ -63,7 +61,22 @@ export async function storeMessageIn(trx: Transaction<Database>, input: MessageI
     sent_at: input.sentAt,
     created_at: now,
   };
-  await trx.insertInto('messages').values(message).execute();
+  const inserted = await trx
+    .insertInto('messages')
+    .values(message)
+    .onConflict((oc) => oc.columns(['conversation_id', 'author_id', 'client_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!inserted) {
+    await trx
+      .updateTable('conversations')
+      .set((eb) => ({ last_seq: eb('last_seq', '-', 1) }))
+      .where('id', '=', input.conversationId)
+      .execute();
+    const stored = await findMessageIn(trx, input);
+    if (!stored) throw new Error('a message with this client id conflicted but cannot be read back');
+    return stored;
+  }
   const attachments: Attachment[] = input.attachments.map((a) => ({
     id: `att_${nanoid(14)}`,
     org_id: input.orgId,
@@ -78,6 +91,19 @@ export async function storeMessageIn(trx: Transaction<Database>, input: MessageI
   }));
   if (attachments.length) await trx.insertInto('attachments').values(attachments).execute();
   return { message, attachments, duplicate: false };
+}
+
+async function findMessageIn(trx: Transaction<Database>, input: MessageInput): Promise<StoredMessage | undefined> {
+  const existing = await trx
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', input.conversationId)
+    .where('author_id', '=', input.authorId)
+    .where('client_id', '=', input.clientId)
+    .executeTakeFirst();
+  if (!existing) return undefined;
+  const attachments = await trx.selectFrom('attachments').selectAll().where('message_id', '=', existing.id).execute();
+  return { message: existing, attachments, duplicate: true };
 }
 
 /** The message an author already stored under a client id, if any: a resend is acked, not stored again. */

@@ -1,0 +1,34 @@
+// The PostgreSQL dialect: one pg Pool per hub. bigint columns (times, seq) come back as
+// numbers, as they do from SQLite: every value the hub keeps there is below 2^53.
+import { PostgresDialect } from 'kysely';
+import pg from 'pg';
+
+export interface PostgresOptions {
+  /** Connections in the pool. The message writer uses one at a time; REST and the gateway's reads share the rest. */
+  max?: number;
+  /** How long a query waits for a connection before it fails (and the hub answers `overloaded` / 503). */
+  connectTimeoutMs?: number;
+  /** Called when an idle pooled connection breaks (the pool drops it; the next query reconnects). */
+  onIdleError?: (error: Error) => void;
+}
+
+const INT8_OID = 20;
+
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+export function postgresDialect(url: string, options: PostgresOptions = {}): { dialect: PostgresDialect; pool: pg.Pool } {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    // pg waits for a connection forever by default; a hub whose database is gone must refuse instead.
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
+    keepAlive: true,
+    types,
+  });
+  // Without a listener, a broken idle connection would be an uncaught 'error' and end the process.
+  pool.on('error', (error) => options.onIdleError?.(error));
+  return { dialect: new PostgresDialect({ pool }), pool };
+}
