@@ -97,8 +97,10 @@ describe('<clinic-chat> layout', () => {
     for (let i = 0; i < 20; i++) await patient.send(`line ${i}`);
     await waitUntil(() => provider.state!.threads[0].messages.length === 20);
     const log = deep(provider, '[part~="messages"]');
+    // The user's scroll is seen only once its scroll event is dispatched; wait for it.
+    const scrolled = new Promise((r) => log.addEventListener('scroll', r, { once: true }));
     log.scrollTop = 0;
-    await new Promise((r) => requestAnimationFrame(r));
+    await scrolled;
     await patient.send('see photo', [await image(200, 400)]);
     await waitUntil(() => { try { return (deep(provider, '[part~="attachment"] img') as HTMLImageElement).naturalHeight === 400; } catch { return false; } });
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
