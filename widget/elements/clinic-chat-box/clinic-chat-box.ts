@@ -67,6 +67,7 @@ export class ClinicChatBox extends LitElement {
   /** Object URLs for attachment previews, revoked when their message leaves the view. */
   private readonly urls = new Map<Blob, string>();
   private stickToBottom = true;
+  private lastScrollTop = 0;
 
   async focusInput(): Promise<void> {
     await this.updateComplete;
@@ -79,18 +80,36 @@ export class ClinicChatBox extends LitElement {
     this.minimizeButton?.focus();
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // An image grows the log after render; load does not bubble, so listen in the capture phase.
+    this.renderRoot.addEventListener('load', this.onContentLoad, true);
+    this.renderRoot.addEventListener('scroll', this.onScroll, true);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.renderRoot.removeEventListener('load', this.onContentLoad, true);
+    this.renderRoot.removeEventListener('scroll', this.onScroll, true);
     for (const url of this.urls.values()) URL.revokeObjectURL(url);
     this.urls.clear();
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('thread') && this.log) {
-      const { scrollTop, scrollHeight, clientHeight } = this.log;
-      this.stickToBottom = scrollHeight - scrollTop - clientHeight < 40;
-    }
-  }
+  /**
+   * Only the user's scrolling moves the pin: scrolling up releases it, reaching the bottom sets it.
+   * Content growing under the view (an image decoding) leaves scrollTop alone and so keeps it.
+   */
+  private readonly onScroll = (e: Event): void => {
+    if (e.target !== this.log || !this.log) return;
+    const { scrollTop, scrollHeight, clientHeight } = this.log;
+    if (scrollHeight - scrollTop - clientHeight < 40) this.stickToBottom = true;
+    else if (scrollTop < this.lastScrollTop) this.stickToBottom = false;
+    this.lastScrollTop = scrollTop;
+  };
+
+  private readonly onContentLoad = (): void => {
+    if (this.stickToBottom && this.log) this.log.scrollTop = this.log.scrollHeight;
+  };
 
   protected override updated(changed: PropertyValues<this>): void {
     const previous = changed.get('thread') as ThreadState | undefined;

@@ -1,9 +1,13 @@
 import { css } from 'lit';
 
 export const styles = css`
+  /* container-type: inline-size makes the host's own content size zero, so in a flex row or
+     any shrink-to-fit box it needs a width of its own: these defaults are overridable. */
   :host {
     display: block;
     container-type: inline-size;
+    flex: 1 1 var(--clinic-chat-width, 360px);
+    min-width: min(var(--clinic-chat-min-width, 280px), 100%);
     color: var(--_color);
     font-family: var(--_font);
     font-size: var(--_font-size);
@@ -15,7 +19,8 @@ export const styles = css`
     display: grid;
     grid-template-columns: minmax(200px, 280px) minmax(0, 1fr);
     gap: 12px;
-    height: var(--_height);
+    /* A fixed height (never taller than the viewport) so the log scrolls and the composer stays in view. */
+    height: min(var(--_height), 100dvh);
   }
   [part~='layout'] > * {
     min-height: 0;
@@ -24,15 +29,13 @@ export const styles = css`
     [part~='layout'] {
       grid-template-columns: minmax(0, 1fr);
       grid-template-rows: auto minmax(0, 1fr);
-      height: auto;
-      min-height: var(--_height);
     }
     clinic-chat-queue {
-      max-height: 220px;
+      max-height: min(220px, 40%);
     }
   }
   .patient clinic-chat-box {
-    height: var(--_height);
+    height: min(var(--_height), 100dvh);
   }
   clinic-chat-box[minimized] {
     height: auto;
