@@ -26,9 +26,13 @@ import { messageStyles } from './message-list.styles.js';
  * @csspart close-button - Closes the box.
  * @csspart end-button - Ends the chat (care team only).
  * @csspart messages - The message log (an ARIA live log).
- * @csspart message - One message; also `message-mine` or `message-theirs`.
- * @csspart author - The sender's name.
+ * @csspart message - One message; also `message-mine` or `message-theirs`, and `group-first` / `group-last` on the first and last message of a run by one author.
+ * @csspart date-separator - "Today", "Yesterday" or a date, above the first message of a day.
+ * @csspart avatar - The sender's initials, on the first message of a group.
+ * @csspart author - The sender's name, on the first message of a group.
  * @csspart text - A message's text.
+ * @csspart link - An http(s) link in a message's text; opens in a new tab.
+ * @csspart time - When a message was sent, on the last message of a group.
  * @csspart delivery - Delivery status of an own message; `delivery-failed` when it failed.
  * @csspart attachment - An attachment link or image preview.
  * @csspart typing - The "is typing" line.
