@@ -189,7 +189,7 @@ export class ClinicChat extends LitElement {
     const thread = state.threads.find((t) => t.id === state.active);
     return html`<div part="layout">
       <clinic-chat-queue
-        exportparts="queue, queue-item, queue-status, badge, dismiss-button, notify-toggle"
+        exportparts="queue, queue-item, queue-status, queue-waiting, queue-preview, badge, dismiss-button, notify-toggle"
         .core=${this.session.core}
         .state=${state}
         @clinic-chat-queue-pick=${(e: CustomEvent<{ id: string }>) => this.open(e.detail.id)}
