@@ -49,14 +49,14 @@ export function messageList(messages: readonly ChatMessage[], urlFor: UrlFor, no
   let previousDay = -1;
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i];
-    const day = startOfDay(m.at);
+    const day = dayOf(m);
     const prev = messages[i - 1];
     const next = messages[i + 1];
     rows.push({
       m,
       day: day === previousDay ? undefined : dayLabel(day, today),
       first: !prev || prev.from.id !== m.from.id || day !== previousDay,
-      last: !next || next.from.id !== m.from.id || startOfDay(next.at) !== day,
+      last: !next || next.from.id !== m.from.id || dayOf(next) !== day,
     });
     previousDay = day;
   }
@@ -126,6 +126,14 @@ export function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
   const letters = words.length > 1 ? [words[0], words.at(-1)!] : words;
   return letters.map((w) => [...w][0]!.toLocaleUpperCase()).join('');
+}
+
+// A message's day, computed once per message object (a render walks every message).
+const days = new WeakMap<ChatMessage, number>();
+function dayOf(m: ChatMessage): number {
+  let day = days.get(m);
+  if (day === undefined) days.set(m, (day = startOfDay(m.at)));
+  return day;
 }
 
 function startOfDay(at: number): number {
