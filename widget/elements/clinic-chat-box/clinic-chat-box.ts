@@ -169,8 +169,11 @@ export class ClinicChatBox extends LitElement {
     }
   }
 
+  /** Restoring is for writing: focus goes to the composer once the body is shown again. */
   private restore(): void {
-    if (this.thread) this.core?.open(this.thread.id);
+    if (!this.thread) return;
+    this.core?.open(this.thread.id);
+    void this.focusInput();
   }
 }
 
