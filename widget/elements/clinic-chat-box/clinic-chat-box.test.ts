@@ -71,7 +71,11 @@ describe('<clinic-chat-box>', () => {
     expect(messages.map((m) => m.querySelector('[part~="text"]')!.textContent)).to.deep.equal(['one', 'two', 'three']);
     expect(messages.map((m) => m.querySelector('[part~="author"]')?.textContent ?? null)).to.deep.equal(['ANA', null, 'ANA']);
     expect(messages.map((m) => m.querySelector('[part~="delivery"]')?.textContent ?? null)).to.deep.equal([null, 'Read', null]);
-    expect(messages.map((m) => m.getAttribute('part'))).to.deep.equal(['message message-theirs', 'message message-mine', 'message message-theirs']);
+    expect(messages.map((m) => m.getAttribute('part'))).to.deep.equal([
+      'message message-theirs group-first group-last',
+      'message message-mine group-first group-last',
+      'message message-theirs group-first group-last',
+    ]);
   });
 
   it('shows an own message as Sending until the care team is there, then Delivered when they have it, then Read when they open it', async () => {

@@ -3,26 +3,15 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
-import { repeat } from 'lit/directives/repeat.js';
 import type { ChatCore } from '../../core/chat-core.js';
-import { formatBytes } from '../../format.js';
-import type { AttachmentView, ChatMessage, ChatState, FailReason, ThreadState } from '../../core/types.js';
+import type { ChatState, ThreadState } from '../../core/types.js';
 import { ClinicChatComposer } from '../clinic-chat-composer/clinic-chat-composer.js';
 import { icons } from '../icons.js';
 import { blockedText, peerStateText } from '../peer-state-text.js';
 import { base } from '../theme.js';
 import { styles } from './clinic-chat-box.styles.js';
-
-const STATUS_TEXT = { sending: 'Sending…', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not sent' } as const;
-const REASON_TEXT: Record<FailReason, string> = {
-  'too-large': 'too large',
-  'chat-ended': 'the chat has ended',
-  'not-allowed': 'not allowed',
-  'opted-out': 'this patient has opted out of messages',
-  'unsupported-type': 'that kind of file cannot be sent',
-  'not-found': 'this patient is unknown to the chat service',
-  invalid: 'the message was refused as malformed',
-};
+import { messageList } from './message-list.js';
+import { messageStyles } from './message-list.styles.js';
 
 /**
  * A chat box for one thread.
@@ -37,16 +26,20 @@ const REASON_TEXT: Record<FailReason, string> = {
  * @csspart close-button - Closes the box.
  * @csspart end-button - Ends the chat (care team only).
  * @csspart messages - The message log (an ARIA live log).
- * @csspart message - One message; also `message-mine` or `message-theirs`.
- * @csspart author - The sender's name.
+ * @csspart message - One message; also `message-mine` or `message-theirs`, and `group-first` / `group-last` on the first and last message of a run by one author.
+ * @csspart date-separator - "Today", "Yesterday" or a date, above the first message of a day.
+ * @csspart avatar - The sender's initials, on the first message of a group.
+ * @csspart author - The sender's name, on the first message of a group.
  * @csspart text - A message's text.
+ * @csspart link - An http(s) link in a message's text; opens in a new tab.
+ * @csspart time - When a message was sent, on the last message of a group.
  * @csspart delivery - Delivery status of an own message; `delivery-failed` when it failed.
  * @csspart attachment - An attachment link or image preview.
  * @csspart typing - The "is typing" line.
  * @csspart banner - Says that the chat has ended or the patient has left.
  */
 export class ClinicChatBox extends LitElement {
-  static override styles = [base, styles];
+  static override styles = [base, styles, messageStyles];
 
   static define(tag = 'clinic-chat-box'): void {
     ClinicChatComposer.define();
@@ -158,11 +151,7 @@ export class ClinicChatBox extends LitElement {
                   : thread.messages.length === 0
                     ? html`<p class="empty">${patientView ? 'Send a message to the care team.' : 'No messages yet.'}</p>`
                     : nothing}
-                ${repeat(
-                  thread.messages,
-                  (m) => m.id,
-                  (m) => this.renderMessage(m),
-                )}
+                ${messageList(thread.messages, this.urlFor)}
               </div>
               <p part="typing" aria-live="off">${typingText(thread.typing)}</p>
               ${blocked ? html`<p part="banner" role="status">${blocked}</p>` : nothing}
@@ -181,51 +170,15 @@ export class ClinicChatBox extends LitElement {
     `;
   }
 
-  private renderMessage(m: ChatMessage) {
-    const time = new Date(m.at).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
-    return html`<div part=${m.mine ? 'message message-mine' : 'message message-theirs'}>
-      ${m.mine ? nothing : html`<span part="author">${m.from.name}</span>`}
-      <div class="bubble">
-        ${m.mine ? html`<span class="visually-hidden">You: </span>` : nothing}${m.text
-          ? html`<span part="text">${m.text}</span>`
-          : nothing}${m.attachments.map((a) => this.renderAttachment(a))}
-      </div>
-      <span class="meta">
-        <time datetime=${new Date(m.at).toISOString()}>${time}</time>
-        ${m.status
-          ? html` · <span part=${m.status === 'failed' ? 'delivery delivery-failed' : 'delivery'}
-                >${STATUS_TEXT[m.status]}${m.status === 'failed' && m.reason ? `: ${REASON_TEXT[m.reason]}` : ''}</span
-              >`
-          : nothing}
-      </span>
-    </div>`;
-  }
-
-  private renderAttachment(a: AttachmentView) {
-    if (!a.blob) {
-      return html`<span part="attachment">
-        ${a.name} <progress max="1" .value=${a.progress} aria-label=${`Receiving ${a.name}`}></progress>
-      </span>`;
-    }
-    const url = this.urlFor(a.blob);
-    if (a.mime.startsWith('image/')) {
-      return html`<a part="attachment" href=${url} target="_blank" rel="noopener" download=${a.name}
-        ><img src=${url} alt=${`Image: ${a.name}`}
-      /></a>`;
-    }
-    return html`<a part="attachment" href=${url} target="_blank" rel="noopener" download=${a.name}
-      >${icons.document} ${a.name} (${formatBytes(a.size)})</a
-    >`;
-  }
-
-  private urlFor(blob: Blob): string {
+  private readonly urlFor = (blob: Blob): string => {
     let url = this.urls.get(blob);
     if (!url) this.urls.set(blob, (url = URL.createObjectURL(blob)));
     return url;
-  }
+  };
 
   /** Revokes preview URLs of attachments no longer shown (an erased thread frees its bytes). */
   private releaseUrls(): void {
+    if (this.urls.size === 0) return;
     const live = new Set(this.thread?.messages.flatMap((m) => m.attachments.map((a) => a.blob)) ?? []);
     for (const [blob, url] of this.urls) {
       if (!live.has(blob)) {
@@ -235,8 +188,11 @@ export class ClinicChatBox extends LitElement {
     }
   }
 
+  /** Restoring is for writing: focus goes to the composer once the body is shown again. */
   private restore(): void {
-    if (this.thread) this.core?.open(this.thread.id);
+    if (!this.thread) return;
+    this.core?.open(this.thread.id);
+    void this.focusInput();
   }
 }
 

@@ -91,6 +91,16 @@ export const styles = css`
     color: var(--_muted-color);
     font-size: 0.8em;
   }
+  [part~='queue-waiting'],
+  [part~='queue-preview'] {
+    color: var(--_muted-color);
+    font-size: 0.8em;
+  }
+  [part~='queue-preview'] {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
   [part~='queue-item'][data-present='false'] .name {
     color: var(--_muted-color);
   }

@@ -1,6 +1,7 @@
-// The care team's queue: every patient waiting or in the call, with unread badges.
+// The care team's queue: every patient waiting or in the call, with unread badges, how long
+// each has waited and a preview of their last message.
 import { LitElement, html, nothing } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatCore } from '../../core/chat-core.js';
 import type { ChatState, ThreadState } from '../../core/types.js';
@@ -16,6 +17,8 @@ import { styles } from './clinic-chat-queue.styles.js';
  * @csspart queue - The queue's list.
  * @csspart queue-item - One patient's button.
  * @csspart queue-status - Waiting, left or ended, under the patient's name.
+ * @csspart queue-waiting - How long a present patient has waited ("Waiting 5 min"), updated each minute.
+ * @csspart queue-preview - The last message of the thread, on one line.
  * @csspart badge - The unread count of a patient.
  * @csspart dismiss-button - Removes a patient who has left from the queue.
  * @csspart notify-toggle - Turns sound and desktop notifications on or off.
@@ -30,6 +33,22 @@ export class ClinicChatQueue extends LitElement {
 
   @property({ attribute: false }) core?: ChatCore;
   @property({ attribute: false }) state?: ChatState;
+
+  /** The clock the waiting times are read against; ticks once a minute while connected. */
+  @state() private now = Date.now();
+  private clock?: ReturnType<typeof setInterval>;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.now = Date.now();
+    this.clock = setInterval(() => (this.now = Date.now()), 60_000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.clock);
+    this.clock = undefined;
+  }
 
   /** Moves focus to a patient's entry (after their box closes). */
   focusPatient(id: string): void {
@@ -83,6 +102,8 @@ export class ClinicChatQueue extends LitElement {
         <span class="who">
           <span class="name">${t.patient.name}</span>
           <span part="queue-status">${status}</span>
+          ${t.present && !t.ended ? html`<span part="queue-waiting">${waitingText(this.now - t.arrivedAt)}</span>` : nothing}
+          ${t.lastMessage ? html`<span part="queue-preview">${preview(t)}</span>` : nothing}
         </span>
         ${t.unread ? html`<span part="badge" aria-hidden="true">${t.unread > 99 ? '99+' : t.unread}</span>` : nothing}
       </button>
@@ -111,4 +132,18 @@ export class ClinicChatQueue extends LitElement {
     items[next]?.focus();
     event.preventDefault();
   }
+}
+
+/** "Waiting under a minute", "Waiting 5 min", "Waiting 1 h 20 min". */
+export function waitingText(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  if (minutes < 1) return 'Waiting under a minute';
+  if (minutes < 60) return `Waiting ${minutes} min`;
+  return `Waiting ${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+function preview(t: ThreadState): string {
+  const m = t.lastMessage!;
+  const body = m.text || m.attachments.map((a) => a.name).join(', ');
+  return m.mine ? `You: ${body}` : body;
 }

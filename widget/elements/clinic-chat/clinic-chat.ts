@@ -189,7 +189,7 @@ export class ClinicChat extends LitElement {
     const thread = state.threads.find((t) => t.id === state.active);
     return html`<div part="layout">
       <clinic-chat-queue
-        exportparts="queue, queue-item, queue-status, badge, dismiss-button, notify-toggle"
+        exportparts="queue, queue-item, queue-status, queue-waiting, queue-preview, badge, dismiss-button, notify-toggle"
         .core=${this.session.core}
         .state=${state}
         @clinic-chat-queue-pick=${(e: CustomEvent<{ id: string }>) => this.open(e.detail.id)}
@@ -214,7 +214,7 @@ export class ClinicChat extends LitElement {
 
   private renderBox(state: ChatState, threadId: string) {
     return html`<clinic-chat-box
-      exportparts="box, header, title, status, minimize-button, close-button, end-button, messages, message, message-mine, message-theirs, author, delivery, delivery-failed, attachment, typing, banner, composer, input, attach-button, send-button, file-chip, error"
+      exportparts="box, header, title, status, minimize-button, close-button, end-button, messages, message, message-mine, message-theirs, group-first, group-last, date-separator, avatar, author, link, time, delivery, delivery-failed, attachment, typing, banner, composer, input, attach-button, send-button, file-chip, error"
       .core=${this.session.core}
       .state=${state}
       .thread=${state.threads.find((t) => t.id === threadId)}

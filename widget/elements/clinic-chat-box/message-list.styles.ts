@@ -1,0 +1,43 @@
+// Styles of the message log's rows (the box's styles hold the log itself).
+import { css } from 'lit';
+
+export const messageStyles = css`
+  /* Off-screen rows skip layout and paint: a 5,000-message log costs what its visible rows cost. */
+  [part~='message'] {
+    content-visibility: auto;
+    contain-intrinsic-size: auto 56px;
+  }
+  /* A group reads as one block: its rows sit closer than separate messages. */
+  [part~='message']:not([part~='group-first']) {
+    margin-top: -5px;
+  }
+  .from {
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    min-width: 0;
+  }
+  [part~='avatar'] {
+    flex: none;
+    display: inline-grid;
+    place-items: center;
+    width: 24px;
+    height: 24px;
+    border-radius: 50%;
+    background: var(--_accent);
+    color: var(--_accent-contrast);
+    font-size: 0.7em;
+    font-weight: 600;
+  }
+  [part~='date-separator'] {
+    margin: 8px 0 0;
+    align-self: center;
+    color: var(--_muted-color);
+    font-size: 0.78em;
+  }
+  [part~='link'] {
+    color: inherit;
+    text-decoration: underline;
+    overflow-wrap: anywhere;
+  }
+`;

@@ -1,0 +1,168 @@
+// The box's message log rows: grouped by author, with date separators, initials avatars and
+// clickable links. Snapshots are immutable, so a message object that did not change is the same
+// object: each row is guarded on it (and its place in its group) and renders once.
+import { html, nothing } from 'lit';
+import { guard } from 'lit/directives/guard.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { AttachmentView, ChatMessage, FailReason } from '../../core/types.js';
+import { formatBytes } from '../../format.js';
+import { icons } from '../icons.js';
+
+const STATUS_TEXT = { sending: 'Sending…', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not sent' } as const;
+const REASON_TEXT: Record<FailReason, string> = {
+  'too-large': 'too large',
+  'chat-ended': 'the chat has ended',
+  'not-allowed': 'not allowed',
+  'opted-out': 'this patient has opted out of messages',
+  'unsupported-type': 'that kind of file cannot be sent',
+  'not-found': 'this patient is unknown to the chat service',
+  invalid: 'the message was refused as malformed',
+};
+
+// One formatter for every message: building one per call (what toLocaleTimeString does) costs ~50 µs.
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+const dateFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+const relativeDay = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+
+// http(s) links only; trailing punctuation belongs to the sentence, not the link.
+const LINK = /\bhttps?:\/\/[^\s<>"]+/gi;
+const TRAILING = /[.,;:!?'")\]]+$/;
+
+/** Gives an attachment's blob a URL the box owns (and revokes when the message leaves). */
+export type UrlFor = (blob: Blob) => string;
+
+interface Row {
+  readonly m: ChatMessage;
+  /** The date separator above this message ("Today", "Yesterday", a date), when its day starts here. */
+  readonly day: string | undefined;
+  readonly first: boolean;
+  readonly last: boolean;
+}
+
+/**
+ * The rows of a thread's log, keyed by message id. Consecutive messages of one author on one
+ * day form a group: the name and avatar on the first, the time on the last.
+ */
+export function messageList(messages: readonly ChatMessage[], urlFor: UrlFor, now = Date.now()) {
+  const today = startOfDay(now);
+  const rows: Row[] = [];
+  let previousDay = -1;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    const day = dayOf(m);
+    const prev = messages[i - 1];
+    const next = messages[i + 1];
+    rows.push({
+      m,
+      day: day === previousDay ? undefined : dayLabel(day, today),
+      first: !prev || prev.from.id !== m.from.id || day !== previousDay,
+      last: !next || next.from.id !== m.from.id || dayOf(next) !== day,
+    });
+    previousDay = day;
+  }
+  return repeat(
+    rows,
+    (r) => r.m.id,
+    (r) => guard([r.m, r.day, r.first, r.last], () => renderRow(r, urlFor)),
+  );
+}
+
+function renderRow({ m, day, first, last }: Row, urlFor: UrlFor) {
+  const at = new Date(m.at);
+  const parts = ['message', m.mine ? 'message-mine' : 'message-theirs', first ? 'group-first' : '', last ? 'group-last' : ''];
+  return html`${day ? html`<p part="date-separator" role="separator" aria-label=${day}>${day}</p>` : nothing}<div
+      part=${parts.filter(Boolean).join(' ')}
+    >
+      ${m.mine || !first
+        ? nothing
+        : html`<span class="from"
+            ><span part="avatar" aria-hidden="true">${initials(m.from.name)}</span><span part="author">${m.from.name}</span></span
+          >`}
+      <div class="bubble">
+        ${m.mine ? html`<span class="visually-hidden">You: </span>` : nothing}${m.text
+          ? html`<span part="text">${linkify(m.text)}</span>`
+          : nothing}${m.attachments.map((a) => renderAttachment(a, urlFor))}
+      </div>
+      ${last || m.status ? renderMeta(m, at, last) : nothing}
+    </div>`;
+}
+
+function renderMeta(m: ChatMessage, at: Date, withTime: boolean) {
+  return html`<span class="meta">
+      ${withTime ? html`<time part="time" datetime=${at.toISOString()}>${timeFormat.format(at)}</time>` : nothing}
+      ${m.status
+        ? html` · <span part=${m.status === 'failed' ? 'delivery delivery-failed' : 'delivery'}
+              >${STATUS_TEXT[m.status]}${m.status === 'failed' && m.reason ? `: ${REASON_TEXT[m.reason]}` : ''}</span
+            >`
+        : nothing}
+    </span>`;
+}
+
+/** Text with its http(s) links as <a> elements: text nodes and elements only, never parsed HTML. */
+export function linkify(text: string): Array<string | ReturnType<typeof html>> {
+  const out: Array<string | ReturnType<typeof html>> = [];
+  let from = 0;
+  for (const match of text.matchAll(LINK)) {
+    const href = match[0].replace(TRAILING, '');
+    if (!isHttp(href)) continue;
+    out.push(text.slice(from, match.index), html`<a part="link" href=${href} target="_blank" rel="noopener noreferrer">${href}</a>`);
+    from = match.index + href.length;
+  }
+  out.push(text.slice(from));
+  return out;
+}
+
+function isHttp(href: string): boolean {
+  try {
+    const { protocol } = new URL(href);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Up to two initials: "Ana Silva" → "AS", "dr lee" → "DL". */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const letters = words.length > 1 ? [words[0], words.at(-1)!] : words;
+  return letters.map((w) => [...w][0]!.toLocaleUpperCase()).join('');
+}
+
+// A message's day, computed once per message object (a render walks every message).
+const days = new WeakMap<ChatMessage, number>();
+function dayOf(m: ChatMessage): number {
+  let day = days.get(m);
+  if (day === undefined) days.set(m, (day = startOfDay(m.at)));
+  return day;
+}
+
+function startOfDay(at: number): number {
+  const d = new Date(at);
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+}
+
+function dayLabel(day: number, today: number): string {
+  const days = Math.round((day - today) / 86_400_000);
+  if (days === 0 || days === -1) {
+    const word = relativeDay.format(days, 'day');
+    return word.charAt(0).toLocaleUpperCase() + word.slice(1);
+  }
+  return dateFormat.format(day);
+}
+
+function renderAttachment(a: AttachmentView, urlFor: UrlFor) {
+  if (!a.blob) {
+    return html`<span part="attachment">
+      ${a.name} <progress max="1" .value=${a.progress} aria-label=${`Receiving ${a.name}`}></progress>
+    </span>`;
+  }
+  const url = urlFor(a.blob);
+  if (a.mime.startsWith('image/')) {
+    return html`<a part="attachment" href=${url} target="_blank" rel="noopener" download=${a.name}
+      ><img src=${url} alt=${`Image: ${a.name}`}
+    /></a>`;
+  }
+  return html`<a part="attachment" href=${url} target="_blank" rel="noopener" download=${a.name}
+    >${icons.document} ${a.name} (${formatBytes(a.size)})</a
+  >`;
+}
