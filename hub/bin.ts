@@ -11,6 +11,8 @@ const HELP = `clinic-chat-hub [options]
   --data-dir <dir>   database and attachments (default ./data)
   --database <file>  SQLite file (default <data-dir>/clinic-chat.sqlite)
   --ephemeral        relay mode: nothing written to disk
+  --redis <url>      several hubs: share live frames, presence and rate limits
+                     through this Redis (or REDIS_URL)
   --admin-key <key>  enable the admin API (or CLINIC_CHAT_ADMIN_KEY)
   --log-level <lvl>  fatal|error|warn|info|debug|trace|silent (default info)
   --help
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     database: { type: 'string' },
     ephemeral: { type: 'boolean' },
+    redis: { type: 'string' },
     'admin-key': { type: 'string' },
     'log-level': { type: 'string' },
     help: { type: 'boolean' },
@@ -54,6 +57,7 @@ const hub = await createHub({
   dataDir: values['data-dir'],
   database: values.database,
   ephemeral: values.ephemeral ?? false,
+  redis: values.redis ?? (process.env.REDIS_URL || undefined),
   adminKey: values['admin-key'] ?? process.env.CLINIC_CHAT_ADMIN_KEY,
   logLevel: logLevel as LevelWithSilent,
 });

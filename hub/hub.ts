@@ -11,6 +11,7 @@ import { openDatabase } from './db/database.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { createLogger } from './log.js';
 import { Gateway, type GatewayOptions } from './realtime/gateway.js';
+import { oneHub, redisHubs, type RedisOptions } from './realtime/scale-out.js';
 import type { Session } from './realtime/session.js';
 import { createApi } from './routes/index.js';
 
@@ -33,6 +34,11 @@ export interface HubOptions {
   /** Longest token lifetime accepted, seconds. Default one day. */
   maxTokenTtlSec?: number;
   clockToleranceSec?: number;
+  /**
+   * Several hubs: Redis carries live frames, presence and rate limits between them (they must
+   * share one PostgreSQL database too). A URL or options; default none (one hub).
+   */
+  redis?: string | RedisOptions;
 }
 
 export interface Hub {
@@ -55,6 +61,9 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const dataDir = options.dataDir ?? './data';
   const ephemeral = options.ephemeral ?? false;
   const log = options.logger ?? createLogger(options.logLevel ?? 'info');
+  const redis = typeof options.redis === 'string' ? { url: options.redis } : options.redis;
+  // Relay mode keeps conversations in each hub's own memory: several hubs would not share them.
+  if (redis && ephemeral) throw new Error('relay mode (ephemeral) runs as one hub; it cannot be combined with redis');
   const db = await openDatabase(ephemeral ? ':memory:' : options.database ?? join(dataDir, 'clinic-chat.sqlite'));
   const ctx: HubContext = {
     db,
@@ -65,10 +74,11 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     maxTokenTtlSec: options.maxTokenTtlSec ?? 24 * 3600,
     clockToleranceSec: options.clockToleranceSec ?? 5,
   };
-  const gateway = new Gateway(ctx, options.gateway);
+  const scale = redis ? await redisHubs(redis, log) : oneHub();
+  const gateway = new Gateway(ctx, options.gateway, scale);
 
   const app = new Hono();
-  app.get('/health', (c) => c.json({ ok: true, mode: ephemeral ? 'relay' : 'persistent', connections: gateway.connections }));
+  app.get('/health', (c) => c.json({ ok: true, mode: ephemeral ? 'relay' : 'persistent', connections: gateway.connections, ...scale.health() }));
   app.get(
     '/v1/ws',
     upgradeWebSocket(
@@ -109,6 +119,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const close = () =>
     (closing ??= (async () => {
       await gateway.close();
+      await scale.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.destroy();
     })());
