@@ -14,6 +14,8 @@ const HELP = `clinic-chat-hub [options]
   --blobs <where>    attachments in the database or in files under <data-dir>
                      (database|files; default database on PostgreSQL, files on SQLite)
   --ephemeral        relay mode: nothing written to disk
+  --redis <url>      several hubs: share live frames, presence and rate limits
+                     through this Redis (or REDIS_URL)
   --admin-key <key>  enable the admin API (or CLINIC_CHAT_ADMIN_KEY)
   --log-level <lvl>  fatal|error|warn|info|debug|trace|silent (default info)
   --help
@@ -28,6 +30,7 @@ const { values } = parseArgs({
     database: { type: 'string' },
     blobs: { type: 'string' },
     ephemeral: { type: 'boolean' },
+    redis: { type: 'string' },
     'admin-key': { type: 'string' },
     'log-level': { type: 'string' },
     help: { type: 'boolean' },
@@ -65,6 +68,7 @@ const hub = await createHub({
   database: values.database ?? process.env.DATABASE_URL,
   blobs,
   ephemeral: values.ephemeral ?? false,
+  redis: values.redis ?? (process.env.REDIS_URL || undefined),
   adminKey: values['admin-key'] ?? process.env.CLINIC_CHAT_ADMIN_KEY,
   logLevel: logLevel as LevelWithSilent,
 });

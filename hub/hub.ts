@@ -14,6 +14,7 @@ import { DatabaseHealth } from './domain/database-health.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { createLogger } from './log.js';
 import { Gateway, type GatewayOptions } from './realtime/gateway.js';
+import { oneHub, redisHubs, type RedisOptions } from './realtime/scale-out.js';
 import type { Session } from './realtime/session.js';
 import { createApi } from './routes/index.js';
 
@@ -45,6 +46,11 @@ export interface HubOptions {
   /** Longest token lifetime accepted, seconds. Default one day. */
   maxTokenTtlSec?: number;
   clockToleranceSec?: number;
+  /**
+   * Several hubs: Redis carries live frames, presence and rate limits between them (they must
+   * share one PostgreSQL database too). A URL or options; default none (one hub).
+   */
+  redis?: string | RedisOptions;
 }
 
 export interface Hub {
@@ -67,6 +73,9 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const dataDir = options.dataDir ?? './data';
   const ephemeral = options.ephemeral ?? false;
   const log = options.logger ?? createLogger(options.logLevel ?? 'info');
+  const redis = typeof options.redis === 'string' ? { url: options.redis } : options.redis;
+  // Relay mode keeps conversations in each hub's own memory: several hubs would not share them.
+  if (redis && ephemeral) throw new Error('relay mode (ephemeral) runs as one hub; it cannot be combined with redis');
   const location = ephemeral ? ':memory:' : (options.database ?? process.env.DATABASE_URL ?? join(dataDir, 'clinic-chat.sqlite'));
   const db = await openDatabase(location, {
     onIdleError: (error) => log.warn({ err: error.message }, 'an idle database connection broke; the pool drops it'),
@@ -82,13 +91,17 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     maxTokenTtlSec: options.maxTokenTtlSec ?? 24 * 3600,
     clockToleranceSec: options.clockToleranceSec ?? 5,
   };
-  const gateway = new Gateway(ctx, options.gateway);
+  const scale = redis ? await redisHubs(redis, log) : oneHub();
+  const gateway = new Gateway(ctx, options.gateway, scale);
 
   const app = new Hono();
   app.get('/health', async (c) => {
     // A hub whose database does not answer cannot store or serve anything: 503 takes it out of a load balancer.
     const database = (await ctx.health.check()) ? 'up' : 'down';
-    return c.json({ ok: database === 'up', mode: ephemeral ? 'relay' : 'persistent', connections: gateway.connections, database }, database === 'up' ? 200 : 503);
+    return c.json(
+      { ok: database === 'up', mode: ephemeral ? 'relay' : 'persistent', connections: gateway.connections, database, ...scale.health() },
+      database === 'up' ? 200 : 503,
+    );
   });
   app.get(
     '/v1/ws',
@@ -130,6 +143,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const close = () =>
     (closing ??= (async () => {
       await gateway.close();
+      await scale.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       ctx.health.close();
       await db.destroy();

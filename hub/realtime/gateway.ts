@@ -1,9 +1,10 @@
 // The WebSocket gateway: authenticates each socket, validates every frame with the protocol
-// schemas, stores messages (ack after commit), fans frames out within the org, tracks presence
-// and answers `resume` with exactly what a client missed. Identity and org always come from
-// the verified token, never from a frame.
+// schemas, stores messages (ack after commit), fans frames out within the org (to this hub's
+// sockets and, through the broker, to other hubs'), keeps presence current and answers
+// `resume` with exactly what a client missed. Identity and org always come from the verified
+// token, never from a frame. Nothing here caches what another hub can change: the database
+// decides seq, idempotency, claims, ended and opted-out.
 import { nanoid } from 'nanoid';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { WebSocket } from 'ws';
 import {
   ChunkAssembler,
@@ -30,7 +31,12 @@ import { getPatientByExternalId } from '../db/repositories/people.js';
 import type { Attachment, Message } from '../db/tables.js';
 import { DeferredWrites } from '../domain/deferred-writes.js';
 import { MessageWriter } from '../domain/message-writer.js';
+import { liveItem, type Envelope, type Route } from './broker.js';
+import { PresenceView, CARE_TEAM, presentPatient } from './presence.js';
+import type { Present } from './presence-store.js';
+import { RateLimits } from './rate-limits.js';
 import { Registry } from './registry.js';
+import { oneHub, type ScaleOut } from './scale-out.js';
 import { CLOSE, Session } from './session.js';
 
 export interface GatewayOptions {
@@ -73,9 +79,6 @@ const INBOUND_LOW_WATER = 16;
 /** Conversations remembered per hub; past this the oldest are looked up again. */
 const CONVERSATION_CACHE = 50_000;
 
-/** The care team as a patient sees it: one peer, present while anyone from the org is connected. */
-const CARE_TEAM: Peer = { id: 'care-team', name: 'Care team', role: 'provider' };
-
 interface Upload {
   frame: MessageFrame;
   conversationId: string;
@@ -84,9 +87,9 @@ interface Upload {
   lastChunkAt: number;
 }
 
+/** A patient's conversation never changes id once made (persistent mode), so it may be remembered. */
 interface ConversationRef {
   id: string;
-  optedOut: boolean;
 }
 
 export class Gateway {
@@ -97,8 +100,8 @@ export class Gateway {
   private readonly uploads = new WeakMap<Session, Map<string, Upload>>();
   private readonly chains = new WeakMap<Session, Promise<void>>();
   private readonly conversations = new Map<string, ConversationRef>();
-  private readonly perConnection: RateLimiterMemory;
-  private readonly perUser: RateLimiterMemory;
+  private readonly limits: RateLimits;
+  private readonly presence: PresenceView;
   private readonly heartbeat: ReturnType<typeof setInterval>;
   private readonly options: GatewayOptions;
   private closing = false;
@@ -107,14 +110,17 @@ export class Gateway {
   constructor(
     private readonly ctx: HubContext,
     options: Partial<GatewayOptions> = {},
+    private readonly scale: ScaleOut = oneHub(),
   ) {
     this.options = { ...DEFAULT_GATEWAY_OPTIONS, ...options };
     this.writer = new MessageWriter(ctx.db);
     this.deferred = new DeferredWrites(ctx.db, (error) =>
       ctx.log.error({ err: error instanceof Error ? error.message : String(error) }, 'cursor/audit write failed'),
     );
-    this.perConnection = new RateLimiterMemory({ points: this.options.perConnectionPerSecond, duration: 1 });
-    this.perUser = new RateLimiterMemory({ points: this.options.perUserPerMinute, duration: 60 });
+    this.limits = new RateLimits(scale, this.options);
+    this.presence = new PresenceView(this.registry, scale.presence);
+    scale.broker.onEnvelope((envelope) => this.deliverLocal(envelope));
+    scale.onRecovered((orgs) => this.recover(orgs));
     this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs);
   }
 
@@ -266,16 +272,15 @@ export class Gateway {
     this.scheduleExpiry(session);
     // Live frames wait until the client's `resume` is answered: history first, then live, each once.
     session.hold();
-    const { firstOfPerson, firstStaff } = this.registry.add(session);
+    const { firstOfPerson, firstOfOrg } = this.registry.add(session);
+    if (firstOfOrg) {
+      this.scale.broker.watch(identity.orgId);
+      this.scale.presence.watch(identity.orgId);
+    }
+    if (firstOfPerson) this.scale.presence.join(identity.orgId, presentOf(identity));
     this.ctx.log.info({ session: session.id, org: identity.orgId, kind: identity.kind }, 'socket authenticated');
     session.send({ type: 'ready', me: peerOf(identity), session: session.id, heartbeatMs: this.options.heartbeatMs });
-    if (identity.kind === 'patient') {
-      if (firstOfPerson) this.toStaff(identity.orgId, { type: 'presence', from: peerOf(identity), state: 'joined', ...visitOf(identity) });
-    } else if (firstStaff) {
-      for (const patient of this.registry.allPatientSessions(identity.orgId)) {
-        patient.deliver([{ type: 'presence', from: CARE_TEAM, state: 'here' }]);
-      }
-    }
+    this.presence.update(identity.orgId);
   }
 
   private scheduleExpiry(session: Session): void {
@@ -292,11 +297,11 @@ export class Gateway {
   /** What a newly joined client should know: the patients here (staff), or whether the care team is (patient). */
   private presenceSnapshot(session: Session, identity: Identity): void {
     if (identity.kind === 'staff') {
-      for (const patient of this.registry.patientsOf(identity.orgId)) {
-        session.send({ type: 'presence', from: peerOf(patient.identity!), state: 'here', ...visitOf(patient.identity!) });
+      for (const patient of this.presence.patients(identity.orgId).values()) {
+        session.send({ type: 'presence', from: patient.peer, state: 'here', ...(patient.visit ? { visit: patient.visit } : {}) });
       }
     } else {
-      session.send({ type: 'presence', from: CARE_TEAM, state: this.registry.hasStaff(identity.orgId) ? 'here' : 'left' });
+      session.send({ type: 'presence', from: CARE_TEAM, state: this.presence.careTeamHere(identity.orgId) ? 'here' : 'left' });
     }
   }
 
@@ -306,13 +311,26 @@ export class Gateway {
     this.uploads.delete(session);
     const identity = session.identity;
     if (!identity) return;
-    const { lastOfPerson, lastStaff } = this.registry.remove(session);
-    if (identity.kind === 'patient' && lastOfPerson) {
-      this.toStaff(identity.orgId, { type: 'presence', from: peerOf(identity), state: 'left', ...visitOf(identity) });
-      if (this.ctx.ephemeral) await this.purge(identity);
+    const { lastOfPerson, lastOfOrg } = this.registry.remove(session);
+    if (lastOfPerson) this.scale.presence.leave(identity.orgId, presentOf(identity));
+    if (lastOfOrg) {
+      this.scale.broker.unwatch(identity.orgId);
+      this.scale.presence.unwatch(identity.orgId);
     }
-    if (identity.kind === 'staff' && lastStaff) {
-      for (const patient of this.registry.allPatientSessions(identity.orgId)) patient.deliver([{ type: 'presence', from: CARE_TEAM, state: 'left' }]);
+    this.presence.update(identity.orgId);
+    if (identity.kind === 'patient' && lastOfPerson && this.ctx.ephemeral) await this.purge(identity);
+  }
+
+  /**
+   * Redis is back after an outage: frames other hubs published meanwhile never reached these
+   * sockets. Closing them with the resumable code makes each client reconnect and `resume`,
+   * which replays from the database exactly what it missed.
+   */
+  private recover(orgs: readonly string[]): void {
+    for (const orgId of orgs) {
+      const sessions = this.registry.sessionsOf(orgId);
+      if (sessions.length) this.ctx.log.info({ org: orgId, sockets: sessions.length }, 'asking sockets to resume after a redis outage');
+      for (const session of sessions) session.close(CLOSE.restart, 'reconnect and resume');
     }
   }
 
@@ -347,7 +365,7 @@ export class Gateway {
     if (!(await this.allow(session, identity))) return this.turnAway(session, frame, 'rate-limited', 'too many messages; slow down');
     const ref = await this.conversationFor(session, identity, frame.thread, frame.id);
     if (!ref) return;
-    if (identity.kind === 'staff' && ref.optedOut) {
+    if (identity.kind === 'staff' && (await this.optedOut(identity.orgId, frame.thread))) {
       session.send({ type: 'error', code: 'opted-out', message: 'this patient has opted out of messages', ref: frame.id });
       return;
     }
@@ -492,8 +510,7 @@ export class Gateway {
       this.deferred.audit({ orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action: 'messages.read', subject: { type: 'conversation', id: ref.id }, detail: { upToSeq: seq } });
     }
     const receipt: OutgoingFrame = { type: kind, from: identity.externalId, thread, ids: [...ids] };
-    if (identity.kind === 'patient') this.toStaff(identity.orgId, receipt);
-    else for (const s of this.registry.patientSessions(identity.orgId, thread)) s.deliver([receipt]);
+    this.publish(identity.orgId, identity.kind === 'patient' ? { to: 'staff' } : { to: 'patient', thread }, [receipt]);
   }
 
   private async onEnded(session: Session, identity: Identity, thread: string): Promise<void> {
@@ -519,7 +536,7 @@ export class Gateway {
     const threads =
       identity.kind === 'patient'
         ? [identity.externalId]
-        : [...new Set([...after.keys(), ...this.registry.patientsOf(identity.orgId).map((s) => s.identity!.externalId)])];
+        : [...new Set([...after.keys(), ...this.presence.patients(identity.orgId).keys()])];
     for (const thread of threads) {
       const ref = await this.conversationFor(session, identity, thread, undefined, false);
       if (!ref) continue;
@@ -611,7 +628,7 @@ export class Gateway {
       ? await getOrCreateConversation(this.ctx.db, identity.orgId, patient.id, visit)
       : await findPatientConversation(this.ctx.db, identity.orgId, patient.id);
     if (!conversation) return undefined;
-    const value: ConversationRef = { id: conversation.id, optedOut: patient.opted_out_at !== null };
+    const value: ConversationRef = { id: conversation.id };
     if (this.conversations.size >= CONVERSATION_CACHE) this.conversations.delete(this.conversations.keys().next().value!);
     this.conversations.set(key, value);
     return value;
@@ -630,25 +647,30 @@ export class Gateway {
     return map;
   }
 
-  /** Spends one point of the socket's and the person's rate limits; false when either is used up. */
-  private async allow(session: Session, identity: Identity): Promise<boolean> {
-    try {
-      await this.perConnection.consume(session.id);
-      await this.perUser.consume(`${identity.orgId}:${identity.kind}:${identity.id}`);
-      return true;
-    } catch {
-      return false;
-    }
+  /** Read each time, not remembered: opting out may happen through any hub. */
+  private async optedOut(orgId: string, thread: string): Promise<boolean> {
+    const patient = await getPatientByExternalId(this.ctx.db, orgId, thread);
+    return patient?.opted_out_at != null;
+  }
+
+  private allow(session: Session, identity: Identity): Promise<boolean> {
+    return this.limits.allow(session, identity);
   }
 
   /** Sends frames to everyone in the thread except the sending socket: the patient's sockets and the org's care team. */
   private fanOut(sender: Session, orgId: string, thread: string, frames: readonly OutgoingFrame[]): void {
-    const targets = [...this.registry.staffOf(orgId), ...this.registry.patientSessions(orgId, thread)].filter((s) => s !== sender);
-    for (const target of targets) target.deliver(frames);
+    this.publish(orgId, { to: 'thread', thread, except: sender.id }, frames);
   }
 
-  private toStaff(orgId: string, frame: OutgoingFrame): void {
-    for (const s of this.registry.staffOf(orgId)) s.deliver([frame]);
+  /** Encodes the frames once, delivers them to this hub's sockets and hands them to the broker for the others. */
+  private publish(orgId: string, route: Route, frames: readonly OutgoingFrame[]): void {
+    const envelope: Envelope = { org: orgId, route, item: liveItem(frames) };
+    this.deliverLocal(envelope);
+    this.scale.broker.publish(envelope);
+  }
+
+  private deliverLocal(envelope: Envelope): void {
+    for (const target of this.registry.targets(envelope)) target.deliver(envelope.item);
   }
 
   private beat(): void {
@@ -690,6 +712,6 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-function visitOf(identity: Identity): { visit?: string } {
-  return identity.visit ? { visit: identity.visit } : {};
+function presentOf(identity: Identity): Present {
+  return identity.kind === 'patient' ? { kind: 'patient', patient: presentPatient(identity) } : { kind: 'staff', id: identity.id };
 }

@@ -5,6 +5,7 @@ import { nanoid } from 'nanoid';
 import type { WebSocket } from 'ws';
 import { encodeFrame, type OutgoingFrame } from '../../protocol/index.js';
 import type { Identity } from '../auth/identity.js';
+import type { LiveItem } from './broker.js';
 
 /** Close codes. 1012/1013 are resumable (reconnect and resume); 40xx tell the client what to fix. */
 export const CLOSE = {
@@ -31,7 +32,7 @@ export class Session {
    * Live frames (fan-out) held back while the client catches up with `resume`, so that history
    * and live frames reach it in order and once; undefined when nothing is held.
    */
-  private held?: OutgoingFrame[][];
+  private held?: LiveItem[];
   private heldChars = 0;
 
   constructor(
@@ -44,25 +45,29 @@ export class Session {
 
   /** Sends a frame; false if the socket is gone or was closed for reading too slowly. */
   send(frame: OutgoingFrame): boolean {
+    return this.sendEncoded(encodeFrame(frame));
+  }
+
+  private sendEncoded(data: string): boolean {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return false;
     if (this.ws.bufferedAmount > this.maxBufferedBytes) {
       this.onOverflow(this);
       this.close(CLOSE.tryAgain, 'reading too slowly; reconnect and resume');
       return false;
     }
-    this.ws.send(encodeFrame(frame));
+    this.ws.send(data);
     return true;
   }
 
   /**
-   * Sends one live item: a single frame, or a message with its chunks. While the client is
-   * catching up the item is held (within the same byte bound as the socket's buffer).
+   * Sends one live item, encoded once for all its recipients. While the client is catching up
+   * the item is held (within the same byte bound as the socket's buffer).
    */
-  deliver(frames: readonly OutgoingFrame[]): boolean {
+  deliver(item: LiveItem): boolean {
     if (this.closed) return false;
     if (this.held) {
-      this.held.push([...frames]);
-      for (const frame of frames) this.heldChars += encodeFrame(frame).length;
+      this.held.push(item);
+      for (const data of item.data) this.heldChars += data.length;
       if (this.heldChars > this.maxBufferedBytes) {
         this.onOverflow(this);
         this.close(CLOSE.tryAgain, 'reading too slowly; reconnect and resume');
@@ -70,7 +75,7 @@ export class Session {
       }
       return true;
     }
-    for (const frame of frames) if (!this.send(frame)) return false;
+    for (const data of item.data) if (!this.sendEncoded(data)) return false;
     return true;
   }
 
@@ -84,10 +89,9 @@ export class Session {
     const held = this.held ?? [];
     this.held = undefined;
     this.heldChars = 0;
-    for (const frames of held) {
-      const head = frames[0];
-      if (head?.type === 'message' && head.seq !== undefined && head.seq <= (have.get(head.thread) ?? 0)) continue;
-      if (!this.deliver(frames)) return;
+    for (const item of held) {
+      if (item.seq !== undefined && item.seq <= (have.get(item.thread!) ?? 0)) continue;
+      if (!this.deliver(item)) return;
     }
   }
 
