@@ -2,11 +2,6 @@
 import { css } from 'lit';
 
 export const messageStyles = css`
-  /* Off-screen rows skip layout and paint: a 5,000-message log costs what its visible rows cost. */
-  [part~='message'] {
-    content-visibility: auto;
-    contain-intrinsic-size: auto 56px;
-  }
   /* A group reads as one block: its rows sit closer than separate messages. */
   [part~='message']:not([part~='group-first']) {
     margin-top: -5px;
