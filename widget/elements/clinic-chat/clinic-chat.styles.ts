@@ -30,8 +30,10 @@ export const styles = css`
       grid-template-columns: minmax(0, 1fr);
       grid-template-rows: auto minmax(0, 1fr);
     }
+    /* Not a percentage: against the queue's own auto row it would shrink the queue inside its
+       row and clip its patients. */
     clinic-chat-queue {
-      max-height: min(220px, 40%);
+      max-height: min(220px, 40dvh);
     }
   }
   .patient clinic-chat-box {

@@ -71,6 +71,19 @@ describe('<clinic-chat> layout', () => {
     await waitUntil(() => atBottom(log), 'the newest message is not in view');
   });
 
+  it('shows the queued patient in full above the box in the stacked layout, not clipped', async () => {
+    const container = await fixture<HTMLDivElement>(html`<div style="width: 420px"></div>`);
+    const { provider } = await pair(container);
+    await provider.open('ana');
+    await provider.updateComplete;
+    const item = deep(provider, '[part~="queue-item"]').getBoundingClientRect();
+    const queue = deep(provider, '[part~="queue"]').getBoundingClientRect();
+    const box = deep(provider, '[part~="box"]').getBoundingClientRect();
+    expect(item.height).to.be.greaterThan(20);
+    expect(item.bottom).to.be.at.most(queue.bottom + 1);
+    expect(queue.bottom).to.be.at.most(box.top);
+  });
+
   it('has a usable width inside a display:flex row', async () => {
     const row = await fixture<HTMLDivElement>(html`<div style="display: flex; width: 900px"><div style="width: 200px"></div></div>`);
     const { provider } = await pair(row);
