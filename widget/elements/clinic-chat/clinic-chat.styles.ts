@@ -28,12 +28,10 @@ export const styles = css`
   @container (max-width: 560px) {
     [part~='layout'] {
       grid-template-columns: minmax(0, 1fr);
-      grid-template-rows: auto minmax(0, 1fr);
-    }
-    /* Not a percentage: against the queue's own auto row it would shrink the queue inside its
-       row and clip its patients. */
-    clinic-chat-queue {
-      max-height: min(220px, 40dvh);
+      /* The queue takes what it needs up to 40% of the layout (a track percentage resolves
+         against the layout's own height, unlike a max-height on the queue, which clipped it);
+         the box gets the rest. */
+      grid-template-rows: fit-content(40%) minmax(0, 1fr);
     }
   }
   .patient clinic-chat-box {
