@@ -26,8 +26,9 @@ export interface HubOptions {
   /** Folder for the database and attachment files. Default ./data. */
   dataDir?: string;
   /**
-   * A postgres:// URL (several hubs may share it), or a SQLite file. Default: the
-   * DATABASE_URL environment variable if set, else <dataDir>/clinic-chat.sqlite.
+   * A postgres:// URL (several hubs may share it), or a SQLite file. Default
+   * <dataDir>/clinic-chat.sqlite. The library reads no environment: the CLI (`bin.ts`) passes
+   * DATABASE_URL here, so an embedding program (or a test) never writes to a database it did not name.
    */
   database?: string;
   /**
@@ -76,7 +77,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const redis = typeof options.redis === 'string' ? { url: options.redis } : options.redis;
   // Relay mode keeps conversations in each hub's own memory: several hubs would not share them.
   if (redis && ephemeral) throw new Error('relay mode (ephemeral) runs as one hub; it cannot be combined with redis');
-  const location = ephemeral ? ':memory:' : (options.database ?? process.env.DATABASE_URL ?? join(dataDir, 'clinic-chat.sqlite'));
+  const location = ephemeral ? ':memory:' : (options.database ?? join(dataDir, 'clinic-chat.sqlite'));
   const db = await openDatabase(location, {
     onIdleError: (error) => log.warn({ err: error.message }, 'an idle database connection broke; the pool drops it'),
   });
