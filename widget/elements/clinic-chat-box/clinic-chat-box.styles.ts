@@ -146,6 +146,7 @@ export const styles = css`
     background: var(--_surface);
     border-top: 1px solid var(--_border-color);
     font-weight: 600;
+    overflow-wrap: anywhere;
   }
   [part~='typing'] {
     min-height: 1.4em;
@@ -153,6 +154,10 @@ export const styles = css`
     padding: 0 14px;
     color: var(--_muted-color);
     font-size: 0.8em;
+    /* One line however long the names: the full sentence is the line's tooltip. */
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
   }
   .empty {
     margin: auto;

@@ -5,6 +5,7 @@ import { property, query } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import type { ChatCore } from '../../core/chat-core.js';
 import type { ChatState, ThreadState } from '../../core/types.js';
+import { displayName } from '../../format.js';
 import { ClinicChatComposer } from '../clinic-chat-composer/clinic-chat-composer.js';
 import { icons } from '../icons.js';
 import { blockedText, peerStateText } from '../peer-state-text.js';
@@ -116,13 +117,15 @@ export class ClinicChatBox extends LitElement {
     const state = this.state;
     if (!thread || !state) return nothing;
     const patientView = state.role === 'patient';
-    const title = patientView ? this.heading : thread.patient.name;
-    const blocked = blockedText(thread.peerState, thread.patient.name);
+    const name = displayName(thread.patient.name);
+    const title = patientView ? this.heading : name;
+    const blocked = blockedText(thread.peerState, name);
+    const typing = typingText(thread.typing.map(displayName));
     return html`
-      <section part="box" aria-label=${patientView ? this.heading : `Chat with ${thread.patient.name}`}>
+      <section part="box" aria-label=${patientView ? this.heading : `Chat with ${name}`}>
         <header part="header">
           <div class="heading">
-            <h2 part="title">${title}</h2>
+            <h2 part="title" title=${title}>${title}</h2>
             <span part="status">${peerStateText(thread.peerState, state.role)}</span>
           </div>
           <div class="actions">
@@ -153,7 +156,7 @@ export class ClinicChatBox extends LitElement {
                     : nothing}
                 ${messageList(thread.messages, this.urlFor)}
               </div>
-              <p part="typing" aria-live="off">${typingText(thread.typing)}</p>
+              <p part="typing" aria-live="off" title=${typing || nothing}>${typing}</p>
               ${blocked ? html`<p part="banner" role="status">${blocked}</p>` : nothing}
               ${keyed(
                 // A composer per thread: a draft and its files never follow the provider to the next patient.

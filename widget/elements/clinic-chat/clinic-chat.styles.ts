@@ -11,6 +11,7 @@ export const styles = css`
     color: var(--_color);
     font-family: var(--_font);
     font-size: var(--_font-size);
+    --_z-index: var(--clinic-chat-z-index, 1000);
   }
   :host([hidden]) {
     display: none;
@@ -51,12 +52,21 @@ export const styles = css`
     color: var(--_muted-color);
     text-align: center;
   }
+  .patient[hidden] {
+    display: none;
+  }
+  /* Floating and compact whatever the heading (which is its tooltip). */
   [part~='launcher'] {
+    position: fixed;
+    inset: auto 16px 16px auto;
+    z-index: var(--_z-index);
     display: inline-flex;
     align-items: center;
-    gap: 10px;
+    gap: 8px;
+    max-width: calc(100vw - 32px);
     min-height: 48px;
-    padding: 0 18px;
+    padding: 0 18px 0 14px;
+    white-space: nowrap;
     border: none;
     border-radius: 999px;
     background: var(--_accent);

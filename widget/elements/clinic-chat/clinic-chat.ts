@@ -12,6 +12,7 @@ import { AlertsController } from '../controllers/alerts.js';
 import { AnnouncerController } from '../controllers/announcer.js';
 import { PageLifecycleController } from '../controllers/page-lifecycle.js';
 import { SessionController, type ChatIdentity } from '../controllers/session.js';
+import { icons } from '../icons.js';
 import { base, themeTokens } from '../theme.js';
 import { styles } from './clinic-chat.styles.js';
 
@@ -38,7 +39,8 @@ export type { ChatIdentity };
  * @fires clinic-chat-error - Something was refused. `detail: { code, message, ref? }`.
  *
  * @csspart layout - The provider layout: queue beside the box.
- * @csspart launcher - The patient's button that re-opens a minimized or closed box.
+ * @csspart launcher - The patient's compact floating button ("Chat") that re-opens a minimized or closed box; fixed at the viewport's bottom right (set `position` on this part to place it yourself).
+ * @csspart launcher-badge - The launcher's count of new care-team messages ("2 new"); also a `badge`.
  * @csspart badge - An unread count (launcher and queue).
  * @csspart empty - The provider's placeholder when no box is open.
  * @csspart queue - The list of patients.
@@ -86,6 +88,7 @@ export type { ChatIdentity };
  * @cssproperty --clinic-chat-font - Font family.
  * @cssproperty --clinic-chat-font-size - Base font size.
  * @cssproperty --clinic-chat-height - Height of the box or provider layout.
+ * @cssproperty --clinic-chat-z-index - Stacking level of the floating launcher and the full-screen patient chat (default 1000).
  */
 export class ClinicChat extends LitElement {
   static override styles = [themeTokens, base, styles];
@@ -203,11 +206,19 @@ export class ClinicChat extends LitElement {
 
   private renderPatient(state: ChatState) {
     const thread = state.threads[0];
-    if (state.box === 'open') return html`<div class="patient">${this.renderBox(state, thread.id)}</div>`;
-    return html`<button part="launcher" type="button" @click=${() => this.open()}>
-      ${this.heading}
-      ${thread.unread
-        ? html`<span part="badge"><span class="visually-hidden">, </span>${thread.unread}<span class="visually-hidden"> unread</span></span>`
+    // A minimized box stays in the DOM (hidden), so a half-written draft survives; a closed one goes.
+    return html`${state.box === 'closed'
+      ? nothing
+      : html`<div class="patient" ?hidden=${state.box !== 'open'}>${this.renderBox(state, thread.id)}</div>`}${state.box === 'open'
+      ? nothing
+      : this.renderLauncher(thread.unread)}`;
+  }
+
+  /** The compact floating button of a minimized or closed patient chat: "Chat", and "2 new" while the care team's messages wait. */
+  private renderLauncher(unread: number) {
+    return html`<button part="launcher" type="button" title=${this.heading} @click=${() => this.open()}>
+      ${icons.chat}<span>Chat</span>${unread
+        ? html`<span class="visually-hidden">, </span><span part="badge launcher-badge">${unread > 99 ? '99+' : unread} new</span>`
         : nothing}
     </button>`;
   }
