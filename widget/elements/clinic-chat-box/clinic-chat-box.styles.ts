@@ -78,6 +78,37 @@ export const styles = css`
     color: var(--_danger-color);
     font-weight: 600;
   }
+  [part~='end-confirm'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: space-between;
+    gap: 8px;
+    padding: 8px 8px 8px 14px;
+    background: var(--_surface);
+    border-bottom: 1px solid var(--_border-color);
+  }
+  [part~='end-confirm'] p {
+    margin: 0;
+    font-weight: 600;
+  }
+  .end-answers {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+  }
+  .end-answers button {
+    min-height: 36px;
+    padding: 0 12px;
+    border: 1px solid var(--_border-color);
+    border-radius: 8px;
+    background: var(--_background);
+    font-weight: 600;
+  }
+  .end-answers [part~='end-confirm-button'] {
+    color: var(--_danger-color);
+    border-color: currentColor;
+  }
   [part~='messages'] {
     flex: 1;
     min-height: 120px;

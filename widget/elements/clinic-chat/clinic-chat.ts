@@ -54,7 +54,10 @@ export type { ChatIdentity };
  * @csspart status - Its presence line.
  * @csspart minimize-button - Minimize/restore.
  * @csspart close-button - Close.
- * @csspart end-button - End chat.
+ * @csspart end-button - "End chat": asks first.
+ * @csspart end-confirm - The inline question "End this chat?".
+ * @csspart end-confirm-button - Its "End chat", which ends the chat.
+ * @csspart end-cancel-button - Its "Keep chatting" (Escape does the same).
  * @csspart messages - The message log.
  * @csspart message - A message (with `message-mine` or `message-theirs`).
  * @csspart author - Sender's name.
@@ -225,7 +228,7 @@ export class ClinicChat extends LitElement {
 
   private renderBox(state: ChatState, threadId: string) {
     return html`<clinic-chat-box
-      exportparts="box, header, title, status, minimize-button, close-button, end-button, messages, message, message-mine, message-theirs, group-first, group-last, date-separator, avatar, author, link, time, delivery, delivery-failed, attachment, typing, banner, composer, input, attach-button, send-button, file-chip, error"
+      exportparts="box, header, title, status, minimize-button, close-button, end-button, end-confirm, end-confirm-button, end-cancel-button, messages, message, message-mine, message-theirs, group-first, group-last, date-separator, avatar, author, link, time, delivery, delivery-failed, attachment, typing, banner, composer, input, attach-button, send-button, file-chip, error"
       .core=${this.session.core}
       .state=${state}
       .thread=${state.threads.find((t) => t.id === threadId)}
