@@ -1,4 +1,7 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+
+/** Where the patient's open chat covers the viewport (unless `fullscreen="never"`). */
+export const NARROW_VIEWPORT = '(max-width: 480px)';
 
 export const styles = css`
   /* container-type: inline-size makes the host's own content size zero, so in a flex row or
@@ -37,6 +40,27 @@ export const styles = css`
   }
   .patient clinic-chat-box {
     height: min(var(--_height), 100dvh);
+  }
+  /* A phone: the open patient chat is the whole screen, its header (Minimize, Close) on top. */
+  @media ${unsafeCSS(NARROW_VIEWPORT)} {
+    :host(:not([fullscreen='never'])) .patient {
+      position: fixed;
+      inset: 0;
+      z-index: var(--_z-index);
+      padding: env(safe-area-inset-top) env(safe-area-inset-right) env(safe-area-inset-bottom) env(safe-area-inset-left);
+      background: var(--_background);
+    }
+    :host(:not([fullscreen='never'])) .patient clinic-chat-box {
+      height: 100%;
+      border: none;
+      border-radius: 0;
+    }
+    /* Touch-sized ways out. */
+    :host(:not([fullscreen='never'])) .patient clinic-chat-box::part(minimize-button),
+    :host(:not([fullscreen='never'])) .patient clinic-chat-box::part(close-button) {
+      min-width: 44px;
+      min-height: 44px;
+    }
   }
   clinic-chat-box[minimized] {
     height: auto;

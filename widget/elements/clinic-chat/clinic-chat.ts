@@ -14,7 +14,7 @@ import { PageLifecycleController } from '../controllers/page-lifecycle.js';
 import { SessionController, type ChatIdentity } from '../controllers/session.js';
 import { icons } from '../icons.js';
 import { base, themeTokens } from '../theme.js';
-import { styles } from './clinic-chat.styles.js';
+import { NARROW_VIEWPORT, styles } from './clinic-chat.styles.js';
 
 export type { ChatIdentity };
 
@@ -129,6 +129,12 @@ export class ClinicChat extends LitElement {
   @property({ type: Boolean }) notifications = false;
   /** Title of the patient's box. */
   @property() heading = 'Chat with your care team';
+  /**
+   * `auto`: on a narrow viewport (a phone, up to 480px wide) the patient's chat starts folded into
+   * the launcher and, opened, covers the viewport, so it never sits below the page. `never`: it
+   * stays where the page puts it, at every width.
+   */
+  @property({ reflect: true }) fullscreen: 'auto' | 'never' = 'auto';
   /** `light`, `dark` or `auto` (follows the system). */
   @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'auto';
 
@@ -148,6 +154,8 @@ export class ClinicChat extends LitElement {
         if (this.matches(':focus-within')) void this.refocus(thread);
       };
       const offs = [core.events.on('close', refocus), core.events.on('minimize', refocus)];
+      // On a phone an open chat covers the page: it waits in the launcher until the patient opens it.
+      if (core.role === 'patient' && this.fullscreen !== 'never' && matchMedia(NARROW_VIEWPORT).matches) core.minimize();
       return () => offs.forEach((off) => off());
     });
   }
