@@ -54,9 +54,10 @@ describe('<clinic-chat> with long content', () => {
     const { provider, patient } = await longNamedPair();
     await provider.open('ana');
     await patient.send(`see ${LONG_URL}`);
-    await patient.send(LONG_WORD);
+    await patient.send(LONG_WORD, [pdfFile(`${'scan'.repeat(30)}.pdf`)]);
     await provider.send(LONG_WORD);
     await waitUntil(() => patient.state!.threads[0].messages.length === 3);
+    await waitUntil(() => deepQuery(provider, 'a[part~="attachment"]'), 'the attachment did not arrive');
     // The patient types: the care team's typing line carries her long name.
     await patient.open();
     await sendKeys({ type: 'typing' });
@@ -70,6 +71,16 @@ describe('<clinic-chat> with long content', () => {
     const typing = deepQuery(provider, '[part~="typing"]')!.getBoundingClientRect();
     expect(typing.right).to.be.at.most(deepQuery(provider, '[part~="box"]')!.getBoundingClientRect().right);
     for (const bubble of deepQueryAll(provider, '.bubble')) expect(bubble.scrollWidth).to.be.at.most(bubble.clientWidth);
+  });
+
+  it('wraps the banner that says a patient with a 120-character name has left', async () => {
+    const { provider, patient } = await longNamedPair();
+    await provider.open('ana');
+    patient.remove();
+    await waitUntil(() => deepQuery(provider, '[part~="banner"]'), 'the provider did not see the patient leave');
+    await provider.updateComplete;
+    expect(deepQuery(provider, '[part~="banner"]')!.textContent).to.equal(`${LONG_NAME} has left. You can no longer send messages.`);
+    expectNoSidewaysScroll(provider, 'box', 'banner');
   });
 
   it('ends a long name with an ellipsis and shows it in full as a tooltip, in the header, the log and the typing line', async () => {
