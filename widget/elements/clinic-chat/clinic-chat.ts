@@ -218,11 +218,9 @@ export class ClinicChat extends LitElement {
   private renderPatient(state: ChatState) {
     const thread = state.threads[0];
     // A minimized box stays in the DOM (hidden), so a half-written draft survives; a closed one goes.
-    return html`${state.box === 'closed'
-      ? nothing
-      : html`<div class="patient" ?hidden=${state.box !== 'open'}>${this.renderBox(state, thread.id)}</div>`}${state.box === 'open'
-      ? nothing
-      : this.renderLauncher(thread.unread)}`;
+    const box = state.box === 'closed' ? nothing : html`<div class="patient" ?hidden=${state.box !== 'open'}>${this.renderBox(state, thread.id)}</div>`;
+    const launcher = state.box === 'open' ? nothing : this.renderLauncher(thread.unread);
+    return html`${box}${launcher}`;
   }
 
   /** The compact floating button of a minimized or closed patient chat: "Chat", and "2 new" while the care team's messages wait. */
