@@ -192,6 +192,17 @@ describe('ChatCore', () => {
     expect([dr.state.active, dr.state.box, thread(dr, 'ana').unread]).toEqual(['ana', 'open', 0]);
   });
 
+  it('keeps a patient\'s minimized chat folded when the care team writes, and counts the message', async () => {
+    const w = world();
+    const { core: dr } = w.provider();
+    const { core: ana } = w.patient('ana');
+    ana.minimize();
+    dr.open('ana');
+    await dr.send('how are you?');
+    w.bus.flush();
+    expect([ana.state.box, ana.state.threads[0].unread]).toEqual(['minimized', 1]);
+  });
+
   it('leaves a closed box closed when that patient writes, and the badge counts', async () => {
     const w = world();
     const { core: dr } = w.provider();

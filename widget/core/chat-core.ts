@@ -427,8 +427,9 @@ export class ChatCore {
       return;
     }
     if (this.typing.clear(thread.id, frame.from.id)) this.refreshTyping(thread.id);
-    if (thread.id === this.active && this.box === 'minimized' && !colleague) {
+    if (thread.id === this.active && this.box === 'minimized' && !colleague && this.role === 'provider') {
       // Minimized means "out of the way until they write": their message brings the box back.
+      // A patient's minimized chat stays folded: her launcher counts the care team's messages.
       this.box = 'open';
       this.events.emit('open', { thread: thread.id });
     }

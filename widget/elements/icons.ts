@@ -8,6 +8,7 @@ export const icons = {
   attach: icon(svg`<path d="M21 11.5 12.5 20a5 5 0 0 1-7-7L14 4.5a3.5 3.5 0 0 1 5 5L10.5 18a2 2 0 0 1-3-3L15 7.5" />`),
   minimize: icon(svg`<path d="M6 9l6 6 6-6" />`),
   restore: icon(svg`<path d="M6 15l6-6 6 6" />`),
+  chat: icon(svg`<path d="M21 11.5a8.5 8.5 0 0 1-12.4 7.6L3 20.5l1.4-5.2A8.5 8.5 0 1 1 21 11.5z" />`),
   close: icon(svg`<path d="M6 6l12 12M18 6 6 18" />`),
   document: icon(svg`<path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z" /><path d="M14 3v5h5" />`),
 };

@@ -78,6 +78,37 @@ export const styles = css`
     color: var(--_danger-color);
     font-weight: 600;
   }
+  [part~='end-confirm'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: space-between;
+    gap: 8px;
+    padding: 8px 8px 8px 14px;
+    background: var(--_surface);
+    border-bottom: 1px solid var(--_border-color);
+  }
+  [part~='end-confirm'] p {
+    margin: 0;
+    font-weight: 600;
+  }
+  .end-answers {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+  }
+  .end-answers button {
+    min-height: 36px;
+    padding: 0 12px;
+    border: 1px solid var(--_border-color);
+    border-radius: 8px;
+    background: var(--_background);
+    font-weight: 600;
+  }
+  .end-answers [part~='end-confirm-button'] {
+    color: var(--_danger-color);
+    border-color: currentColor;
+  }
   [part~='messages'] {
     flex: 1;
     min-height: 120px;
@@ -146,6 +177,7 @@ export const styles = css`
     background: var(--_surface);
     border-top: 1px solid var(--_border-color);
     font-weight: 600;
+    overflow-wrap: anywhere;
   }
   [part~='typing'] {
     min-height: 1.4em;
@@ -153,6 +185,10 @@ export const styles = css`
     padding: 0 14px;
     color: var(--_muted-color);
     font-size: 0.8em;
+    /* One line however long the names: the full sentence is the line's tooltip. */
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
   }
   .empty {
     margin: auto;

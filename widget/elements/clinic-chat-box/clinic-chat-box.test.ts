@@ -165,13 +165,15 @@ describe('<clinic-chat-box>', () => {
     expect(shown(providerBox, 'end-button')).to.deep.equal([]);
   });
 
-  it('ends the chat from "End chat", and the patient\'s box says so and disables the composer', async () => {
+  it('ends the chat from "End chat" and its confirmation, and the patient\'s box says so and disables the composer', async () => {
     const { provider, patients } = await clinic(['ana']);
     provider.open('ana');
     const providerBox = await renderBox(provider, 'ana');
     const patientBox = await renderBox(patients.ana, 'ana');
 
     $<HTMLButtonElement>(providerBox, 'end-button')!.click();
+    await providerBox.updateComplete;
+    $<HTMLButtonElement>(providerBox, 'end-confirm-button')!.click();
     await waitUntil(() => $(patientBox, 'banner'), 'the patient was not told');
 
     expect($(patientBox, 'banner')!.textContent).to.equal('This chat has ended.');

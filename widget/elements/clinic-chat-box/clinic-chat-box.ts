@@ -5,11 +5,13 @@ import { property, query } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import type { ChatCore } from '../../core/chat-core.js';
 import type { ChatState, ThreadState } from '../../core/types.js';
+import { displayName } from '../../format.js';
 import { ClinicChatComposer } from '../clinic-chat-composer/clinic-chat-composer.js';
 import { icons } from '../icons.js';
 import { blockedText, peerStateText } from '../peer-state-text.js';
 import { base } from '../theme.js';
 import { styles } from './clinic-chat-box.styles.js';
+import { EndConfirmController } from './end-confirm.js';
 import { messageList } from './message-list.js';
 import { messageStyles } from './message-list.styles.js';
 
@@ -24,7 +26,10 @@ import { messageStyles } from './message-list.styles.js';
  * @csspart status - Presence line under the title.
  * @csspart minimize-button - Minimizes (or restores) the box.
  * @csspart close-button - Closes the box.
- * @csspart end-button - Ends the chat (care team only).
+ * @csspart end-button - Asks whether to end the chat (care team only).
+ * @csspart end-confirm - The inline question "End this chat?" under the header.
+ * @csspart end-confirm-button - Its "End chat": ends the chat for both sides.
+ * @csspart end-cancel-button - Its "Keep chatting" (or Escape): withdraws the question.
  * @csspart messages - The message log (an ARIA live log).
  * @csspart message - One message; also `message-mine` or `message-theirs`, and `group-first` / `group-last` on the first and last message of a run by one author.
  * @csspart date-separator - "Today", "Yesterday" or a date, above the first message of a day.
@@ -59,6 +64,7 @@ export class ClinicChatBox extends LitElement {
 
   /** Object URLs for attachment previews, revoked when their message leaves the view. */
   private readonly urls = new Map<Blob, string>();
+  private readonly endConfirm = new EndConfirmController(this, () => this.core?.end());
   private stickToBottom = true;
   private lastScrollTop = 0;
 
@@ -104,6 +110,11 @@ export class ClinicChatBox extends LitElement {
     if (this.stickToBottom && this.log) this.log.scrollTop = this.log.scrollHeight;
   };
 
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const previous = changed.get('thread') as ThreadState | undefined;
+    if ((changed.has('thread') && previous?.id !== this.thread?.id) || this.minimized) this.endConfirm.reset();
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     const previous = changed.get('thread') as ThreadState | undefined;
     if (previous?.id !== this.thread?.id) this.stickToBottom = true;
@@ -116,18 +127,29 @@ export class ClinicChatBox extends LitElement {
     const state = this.state;
     if (!thread || !state) return nothing;
     const patientView = state.role === 'patient';
-    const title = patientView ? this.heading : thread.patient.name;
-    const blocked = blockedText(thread.peerState, thread.patient.name);
+    const name = displayName(thread.patient.name);
+    const title = patientView ? this.heading : name;
+    const blocked = blockedText(thread.peerState, name);
+    const typing = typingText(thread.typing.map(displayName));
+    const canEnd = !patientView && !thread.ended && thread.present && !this.minimized;
     return html`
-      <section part="box" aria-label=${patientView ? this.heading : `Chat with ${thread.patient.name}`}>
+      <section part="box" aria-label=${patientView ? this.heading : `Chat with ${name}`} @keydown=${this.endConfirm.onKeydown}>
         <header part="header">
           <div class="heading">
-            <h2 part="title">${title}</h2>
+            <h2 part="title" title=${title}>${title}</h2>
             <span part="status">${peerStateText(thread.peerState, state.role)}</span>
           </div>
           <div class="actions">
-            ${!patientView && !thread.ended && thread.present && !this.minimized
-              ? html`<button part="end-button" type="button" @click=${() => this.core?.end()}>End chat</button>`
+            ${canEnd
+              ? html`<button
+                  part="end-button"
+                  type="button"
+                  aria-expanded=${this.endConfirm.asking ? 'true' : 'false'}
+                  aria-controls="end-confirm"
+                  @click=${() => this.endConfirm.toggle()}
+                >
+                  End chat
+                </button>`
               : nothing}
             <button
               part="minimize-button"
@@ -143,6 +165,7 @@ export class ClinicChatBox extends LitElement {
             </button>
           </div>
         </header>
+        ${this.endConfirm.render(canEnd)}
         <!-- Kept (hidden) while minimized, so a half-written draft survives. -->
         <div class="body" ?hidden=${this.minimized}>
               <div part="messages" role="log" aria-label="Messages" tabindex="0">
@@ -153,7 +176,7 @@ export class ClinicChatBox extends LitElement {
                     : nothing}
                 ${messageList(thread.messages, this.urlFor)}
               </div>
-              <p part="typing" aria-live="off">${typingText(thread.typing)}</p>
+              <p part="typing" aria-live="off" title=${typing || nothing}>${typing}</p>
               ${blocked ? html`<p part="banner" role="status">${blocked}</p>` : nothing}
               ${keyed(
                 // A composer per thread: a draft and its files never follow the provider to the next patient.

@@ -24,6 +24,13 @@ export const messageStyles = css`
     font-size: 0.7em;
     font-weight: 600;
   }
+  /* A long name ends in an ellipsis; the full name is its tooltip. */
+  [part~='author'] {
+    min-width: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
   [part~='date-separator'] {
     margin: 8px 0 0;
     align-self: center;

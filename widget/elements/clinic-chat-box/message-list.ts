@@ -5,7 +5,7 @@ import { html, nothing } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { AttachmentView, ChatMessage, FailReason } from '../../core/types.js';
-import { formatBytes } from '../../format.js';
+import { displayName, formatBytes } from '../../format.js';
 import { icons } from '../icons.js';
 
 const STATUS_TEXT = { sending: 'Sending…', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not sent' } as const;
@@ -69,6 +69,7 @@ export function messageList(messages: readonly ChatMessage[], urlFor: UrlFor, no
 
 function renderRow({ m, day, first, last }: Row, urlFor: UrlFor) {
   const at = new Date(m.at);
+  const author = displayName(m.from.name);
   const parts = ['message', m.mine ? 'message-mine' : 'message-theirs', first ? 'group-first' : '', last ? 'group-last' : ''];
   return html`${day ? html`<p part="date-separator" role="separator" aria-label=${day}>${day}</p>` : nothing}<div
       part=${parts.filter(Boolean).join(' ')}
@@ -76,7 +77,7 @@ function renderRow({ m, day, first, last }: Row, urlFor: UrlFor) {
       ${m.mine || !first
         ? nothing
         : html`<span class="from"
-            ><span part="avatar" aria-hidden="true">${initials(m.from.name)}</span><span part="author">${m.from.name}</span></span
+            ><span part="avatar" aria-hidden="true">${initials(author)}</span><span part="author" title=${author}>${author}</span></span
           >`}
       <div class="bubble">
         ${m.mine ? html`<span class="visually-hidden">You: </span>` : nothing}${m.text
@@ -151,18 +152,19 @@ function dayLabel(day: number, today: number): string {
 }
 
 function renderAttachment(a: AttachmentView, urlFor: UrlFor) {
+  const name = displayName(a.name);
   if (!a.blob) {
     return html`<span part="attachment">
-      ${a.name} <progress max="1" .value=${a.progress} aria-label=${`Receiving ${a.name}`}></progress>
+      ${name} <progress max="1" .value=${a.progress} aria-label=${`Receiving ${name}`}></progress>
     </span>`;
   }
   const url = urlFor(a.blob);
   if (a.mime.startsWith('image/')) {
-    return html`<a part="attachment" href=${url} target="_blank" rel="noopener" download=${a.name}
-      ><img src=${url} alt=${`Image: ${a.name}`}
+    return html`<a part="attachment" href=${url} target="_blank" rel="noopener" download=${name}
+      ><img src=${url} alt=${`Image: ${name}`}
     /></a>`;
   }
-  return html`<a part="attachment" href=${url} target="_blank" rel="noopener" download=${a.name}
-    >${icons.document} ${a.name} (${formatBytes(a.size)})</a
+  return html`<a part="attachment" href=${url} target="_blank" rel="noopener" download=${name}
+    >${icons.document} ${name} (${formatBytes(a.size)})</a
   >`;
 }

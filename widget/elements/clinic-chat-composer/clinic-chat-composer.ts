@@ -3,6 +3,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { ATTACHMENT_TYPES, LIMITS, ProtocolError } from '../../../protocol/index.js';
 import type { ChatCore } from '../../core/chat-core.js';
+import { displayName } from '../../format.js';
 import { icons } from '../icons.js';
 import { base } from '../theme.js';
 import { styles } from './clinic-chat-composer.styles.js';
@@ -65,8 +66,8 @@ export class ClinicChatComposer extends LitElement {
               ${this.files.map(
                 (f, i) => html`<li part="file-chip">
                   ${f.url ? html`<img src=${f.url} alt="" />` : nothing}
-                  <span>${f.file.name}</span>
-                  <button type="button" aria-label=${`Remove ${f.file.name}`} @click=${() => this.removeFile(i)}>✕</button>
+                  <span title=${displayName(f.file.name)}>${displayName(f.file.name)}</span>
+                  <button type="button" aria-label=${`Remove ${displayName(f.file.name)}`} @click=${() => this.removeFile(i)}>✕</button>
                 </li>`,
               )}
             </ul>`

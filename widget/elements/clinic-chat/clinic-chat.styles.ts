@@ -1,4 +1,7 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+
+/** Where the patient's open chat covers the viewport (unless `fullscreen="never"`). */
+export const NARROW_VIEWPORT = '(max-width: 480px)';
 
 export const styles = css`
   /* container-type: inline-size makes the host's own content size zero, so in a flex row or
@@ -11,6 +14,7 @@ export const styles = css`
     color: var(--_color);
     font-family: var(--_font);
     font-size: var(--_font-size);
+    --_z-index: var(--clinic-chat-z-index, 1000);
   }
   :host([hidden]) {
     display: none;
@@ -37,6 +41,27 @@ export const styles = css`
   .patient clinic-chat-box {
     height: min(var(--_height), 100dvh);
   }
+  /* A phone: the open patient chat is the whole screen, its header (Minimize, Close) on top. */
+  @media ${unsafeCSS(NARROW_VIEWPORT)} {
+    :host(:not([fullscreen='never'])) .patient {
+      position: fixed;
+      inset: 0;
+      z-index: var(--_z-index);
+      padding: env(safe-area-inset-top) env(safe-area-inset-right) env(safe-area-inset-bottom) env(safe-area-inset-left);
+      background: var(--_background);
+    }
+    :host(:not([fullscreen='never'])) .patient clinic-chat-box {
+      height: 100%;
+      border: none;
+      border-radius: 0;
+    }
+    /* Touch-sized ways out. */
+    :host(:not([fullscreen='never'])) .patient clinic-chat-box::part(minimize-button),
+    :host(:not([fullscreen='never'])) .patient clinic-chat-box::part(close-button) {
+      min-width: 44px;
+      min-height: 44px;
+    }
+  }
   clinic-chat-box[minimized] {
     height: auto;
     align-self: start;
@@ -51,12 +76,21 @@ export const styles = css`
     color: var(--_muted-color);
     text-align: center;
   }
+  .patient[hidden] {
+    display: none;
+  }
+  /* Floating and compact whatever the heading (which is its tooltip). */
   [part~='launcher'] {
+    position: fixed;
+    inset: auto 16px 16px auto;
+    z-index: var(--_z-index);
     display: inline-flex;
     align-items: center;
-    gap: 10px;
+    gap: 8px;
+    max-width: calc(100vw - 32px);
     min-height: 48px;
-    padding: 0 18px;
+    padding: 0 18px 0 14px;
+    white-space: nowrap;
     border: none;
     border-radius: 999px;
     background: var(--_accent);

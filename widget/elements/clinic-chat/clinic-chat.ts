@@ -12,8 +12,9 @@ import { AlertsController } from '../controllers/alerts.js';
 import { AnnouncerController } from '../controllers/announcer.js';
 import { PageLifecycleController } from '../controllers/page-lifecycle.js';
 import { SessionController, type ChatIdentity } from '../controllers/session.js';
+import { icons } from '../icons.js';
 import { base, themeTokens } from '../theme.js';
-import { styles } from './clinic-chat.styles.js';
+import { NARROW_VIEWPORT, styles } from './clinic-chat.styles.js';
 
 export type { ChatIdentity };
 
@@ -38,7 +39,8 @@ export type { ChatIdentity };
  * @fires clinic-chat-error - Something was refused. `detail: { code, message, ref? }`.
  *
  * @csspart layout - The provider layout: queue beside the box.
- * @csspart launcher - The patient's button that re-opens a minimized or closed box.
+ * @csspart launcher - The patient's compact floating button ("Chat") that re-opens a minimized or closed box; fixed at the viewport's bottom right (set `position` on this part to place it yourself).
+ * @csspart launcher-badge - The launcher's count of new care-team messages ("2 new"); also a `badge`.
  * @csspart badge - An unread count (launcher and queue).
  * @csspart empty - The provider's placeholder when no box is open.
  * @csspart queue - The list of patients.
@@ -52,7 +54,10 @@ export type { ChatIdentity };
  * @csspart status - Its presence line.
  * @csspart minimize-button - Minimize/restore.
  * @csspart close-button - Close.
- * @csspart end-button - End chat.
+ * @csspart end-button - "End chat": asks first.
+ * @csspart end-confirm - The inline question "End this chat?".
+ * @csspart end-confirm-button - Its "End chat", which ends the chat.
+ * @csspart end-cancel-button - Its "Keep chatting" (Escape does the same).
  * @csspart messages - The message log.
  * @csspart message - A message (with `message-mine` or `message-theirs`).
  * @csspart author - Sender's name.
@@ -86,6 +91,7 @@ export type { ChatIdentity };
  * @cssproperty --clinic-chat-font - Font family.
  * @cssproperty --clinic-chat-font-size - Base font size.
  * @cssproperty --clinic-chat-height - Height of the box or provider layout.
+ * @cssproperty --clinic-chat-z-index - Stacking level of the floating launcher and the full-screen patient chat (default 1000).
  */
 export class ClinicChat extends LitElement {
   static override styles = [themeTokens, base, styles];
@@ -123,6 +129,12 @@ export class ClinicChat extends LitElement {
   @property({ type: Boolean }) notifications = false;
   /** Title of the patient's box. */
   @property() heading = 'Chat with your care team';
+  /**
+   * `auto`: on a narrow viewport (a phone, up to 480px wide) the patient's chat starts folded into
+   * the launcher and, opened, covers the viewport, so it never sits below the page. `never`: it
+   * stays where the page puts it, at every width.
+   */
+  @property({ reflect: true }) fullscreen: 'auto' | 'never' = 'auto';
   /** `light`, `dark` or `auto` (follows the system). */
   @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'auto';
 
@@ -142,6 +154,8 @@ export class ClinicChat extends LitElement {
         if (this.matches(':focus-within')) void this.refocus(thread);
       };
       const offs = [core.events.on('close', refocus), core.events.on('minimize', refocus)];
+      // On a phone an open chat covers the page: it waits in the launcher until the patient opens it.
+      if (core.role === 'patient' && this.fullscreen !== 'never' && matchMedia(NARROW_VIEWPORT).matches) core.minimize();
       return () => offs.forEach((off) => off());
     });
   }
@@ -203,18 +217,24 @@ export class ClinicChat extends LitElement {
 
   private renderPatient(state: ChatState) {
     const thread = state.threads[0];
-    if (state.box === 'open') return html`<div class="patient">${this.renderBox(state, thread.id)}</div>`;
-    return html`<button part="launcher" type="button" @click=${() => this.open()}>
-      ${this.heading}
-      ${thread.unread
-        ? html`<span part="badge"><span class="visually-hidden">, </span>${thread.unread}<span class="visually-hidden"> unread</span></span>`
+    // A minimized box stays in the DOM (hidden), so a half-written draft survives; a closed one goes.
+    const box = state.box === 'closed' ? nothing : html`<div class="patient" ?hidden=${state.box !== 'open'}>${this.renderBox(state, thread.id)}</div>`;
+    const launcher = state.box === 'open' ? nothing : this.renderLauncher(thread.unread);
+    return html`${box}${launcher}`;
+  }
+
+  /** The compact floating button of a minimized or closed patient chat: "Chat", and "2 new" while the care team's messages wait. */
+  private renderLauncher(unread: number) {
+    return html`<button part="launcher" type="button" title=${this.heading} @click=${() => this.open()}>
+      ${icons.chat}<span>Chat</span>${unread
+        ? html`<span class="visually-hidden">, </span><span part="badge launcher-badge">${unread > 99 ? '99+' : unread} new</span>`
         : nothing}
     </button>`;
   }
 
   private renderBox(state: ChatState, threadId: string) {
     return html`<clinic-chat-box
-      exportparts="box, header, title, status, minimize-button, close-button, end-button, messages, message, message-mine, message-theirs, group-first, group-last, date-separator, avatar, author, link, time, delivery, delivery-failed, attachment, typing, banner, composer, input, attach-button, send-button, file-chip, error"
+      exportparts="box, header, title, status, minimize-button, close-button, end-button, end-confirm, end-confirm-button, end-cancel-button, messages, message, message-mine, message-theirs, group-first, group-last, date-separator, avatar, author, link, time, delivery, delivery-failed, attachment, typing, banner, composer, input, attach-button, send-button, file-chip, error"
       .core=${this.session.core}
       .state=${state}
       .thread=${state.threads.find((t) => t.id === threadId)}

@@ -3,6 +3,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatCore } from '../../core/chat-core.js';
 import type { CoreEventMap } from '../../core/types.js';
+import { displayName } from '../../format.js';
 import type { SessionController } from './session.js';
 
 export class AlertsController implements ReactiveController {
@@ -32,7 +33,7 @@ export class AlertsController implements ReactiveController {
     const inView = state.active === thread && state.box === 'open' && document.visibilityState !== 'hidden';
     if (!inView && typeof Notification !== 'undefined' && Notification.permission === 'granted') {
       // No message text: a desktop notification can show on a shared or locked screen.
-      new Notification(`New message from ${message.from.name}`, { tag: `clinic-chat-${thread}` });
+      new Notification(`New message from ${displayName(message.from.name)}`, { tag: `clinic-chat-${thread}` });
     }
   }
 

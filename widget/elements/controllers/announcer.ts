@@ -2,6 +2,7 @@
 // message in another thread, a patient joining or leaving, a chat ending.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatCore } from '../../core/chat-core.js';
+import { displayName } from '../../format.js';
 import type { SessionController } from './session.js';
 
 export class AnnouncerController implements ReactiveController {
@@ -19,7 +20,7 @@ export class AnnouncerController implements ReactiveController {
           const s = core.state;
           if (message.from.role === s.role) return;
           const inView = s.active === thread && s.box === 'open' && document.visibilityState !== 'hidden';
-          if (!inView) this.announce(`New message from ${message.from.name}.`);
+          if (!inView) this.announce(`New message from ${displayName(message.from.name)}.`);
         }),
         core.events.on('presence', ({ thread, present }) => {
           if (core.role === 'provider') this.announce(`${nameOf(core, thread)} ${present ? 'joined the queue' : 'has left'}.`);
@@ -57,5 +58,5 @@ export class AnnouncerController implements ReactiveController {
 }
 
 function nameOf(core: ChatCore, thread: string): string {
-  return core.state.threads.find((t) => t.id === thread)?.patient.name ?? 'A patient';
+  return displayName(core.state.threads.find((t) => t.id === thread)?.patient.name ?? 'A patient');
 }
