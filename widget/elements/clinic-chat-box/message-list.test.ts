@@ -100,6 +100,20 @@ describe('the look of the message log of <clinic-chat-box>', () => {
     expect(r.map((row) => row.querySelector('[part~="time"]') !== null)).to.deep.equal([false, false, true, true]);
   });
 
+  it('shows a status without a time as the status alone, with no separator dot before it', async () => {
+    const { provider, patients } = await clinic(['ana']);
+    provider.open('ana');
+    for (const text of ['one', 'two']) await provider.send(text);
+    await waitUntil(() => provider.state.threads[0].messages.every((m) => m.status === 'read'));
+    const el = await providerBox(provider, 'ana');
+    await el.updateComplete;
+
+    const metas = rows(el).map((row) => row.querySelector('.meta')!.textContent!.replace(/\s+/g, ' ').trim());
+    expect(metas[0]).to.equal('Read');
+    expect(metas[1]).to.match(/^\d{1,2}:\d{2}\s?[AP]M · Read$/);
+    expect(patients.ana.state.threads[0].messages.length).to.equal(2);
+  });
+
   it('puts a "Today" separator above the first message of the day, once', async () => {
     const { provider, patients } = await clinic(['ana']);
     provider.open('ana');

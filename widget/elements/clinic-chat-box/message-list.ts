@@ -92,7 +92,7 @@ function renderMeta(m: ChatMessage, at: Date, withTime: boolean) {
   return html`<span class="meta">
       ${withTime ? html`<time part="time" datetime=${at.toISOString()}>${timeFormat.format(at)}</time>` : nothing}
       ${m.status
-        ? html` · <span part=${m.status === 'failed' ? 'delivery delivery-failed' : 'delivery'}
+        ? html`${withTime ? ' · ' : nothing}<span part=${m.status === 'failed' ? 'delivery delivery-failed' : 'delivery'}
               >${STATUS_TEXT[m.status]}${m.status === 'failed' && m.reason ? `: ${REASON_TEXT[m.reason]}` : ''}</span
             >`
         : nothing}
