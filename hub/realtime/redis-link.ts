@@ -10,7 +10,8 @@ export class RedisLink {
   readonly sub: Redis;
   /** Both connections ready. */
   up = false;
-  private everUp = false;
+  /** This hub has run without Redis (since it started, or through an outage): frames may have missed other hubs. */
+  private ranWithout = false;
   private lastError?: string;
   private readonly channels = new Map<string, (message: string) => void>();
   private readonly recovered: Array<() => void> = [];
@@ -42,7 +43,10 @@ export class RedisLink {
         resolve();
       });
     });
-    if (!this.up) this.log.warn({ err: this.lastError }, 'redis unreachable at start: serving this hub’s sockets only until it is');
+    if (!this.up) {
+      this.ranWithout = true;
+      this.log.warn({ err: this.lastError }, 'redis unreachable at start: serving this hub’s sockets only until it is');
+    }
     return this.up;
   }
 
@@ -72,16 +76,31 @@ export class RedisLink {
     if (up === this.up) return;
     this.up = up;
     if (!up) {
+      this.ranWithout = true;
       this.log.warn({ err: this.lastError }, 'redis unreachable: serving this hub’s sockets only until it returns');
       return;
     }
     for (const wake of this.waiting.splice(0)) wake();
-    if (!this.everUp) {
-      this.everUp = true;
+    if (!this.ranWithout) {
       this.log.info('redis connected');
       return;
     }
+    this.ranWithout = false;
     this.log.info('redis reachable again: catching up');
-    for (const handler of this.recovered) handler();
+    void this.resubscribed().then((confirmed) => {
+      if (!confirmed) return; // gone again: the next return catches up
+      for (const handler of this.recovered) handler();
+    });
+  }
+
+  /**
+   * Resolves once Redis has confirmed this hub's subscriptions (ioredis sends them again on
+   * reconnect, but after saying it is ready), so that catching up never races a notice another
+   * hub publishes meanwhile. False if Redis went away again.
+   */
+  private async resubscribed(): Promise<boolean> {
+    const channels = [...this.channels.keys()];
+    if (channels.length) await this.sub.subscribe(...channels).catch(() => undefined);
+    return this.up;
   }
 }
