@@ -342,6 +342,7 @@ export class Gateway {
     this.conversations.delete(key);
     const attachments = await this.ctx.db.selectFrom('attachments').select('storage_key').where('org_id', '=', identity.orgId).where('conversation_id', '=', ref.id).execute();
     await deleteConversation(this.ctx.db, identity.orgId, ref.id);
+    for (const s of this.registry.staffOf(identity.orgId)) s.forgetThread(identity.externalId);
     // Another socket may have looked the conversation up (and cached it) while it was being deleted.
     if (this.conversations.get(key)?.id === ref.id) this.conversations.delete(key);
     for (const a of attachments) await this.ctx.blobs.delete?.(a.storage_key);

@@ -186,6 +186,53 @@ describe('several hubs on one Redis and one PostgreSQL', () => {
     await dr.waitFor(presenceOf('ana', 'left'));
   }, 30_000);
 
+  it('gives a provider who connects to one hub while a patient writes through another each message once, in order', async () => {
+    // One process runs both hubs and every client here: a slow beat must not pass for a dead socket.
+    const gateway = { perConnectionPerSecond: 10_000, perUserPerMinute: 100_000, heartbeatMs: 5000 };
+    const a = await startHub({ gateway });
+    const b = await startHub({ gateway });
+    const clinic = await createTestOrg(a.hub.ctx);
+    const ana = await patient(a.hub.wsUrl, clinic, 'ana');
+    const total = 400;
+    const joining: Array<Promise<TestClient>> = [];
+    for (let i = 1; i <= total; i++) {
+      ana.send(message('ana', `b${i}`));
+      // Providers arrive on hub B mid-burst: their history is read while live copies are on their way through Redis.
+      if (i % 40 === 0) {
+        joining.push(staff(b.hub.wsUrl, clinic, `dr-${i}`, { resume: [{ thread: 'ana', seq: 0 }] }));
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+    await ana.waitForCount(isAck, total, 30_000);
+    for (const dr of await Promise.all(joining)) {
+      await dr.waitForCount(isMessage, total, 30_000);
+      const seqs = dr.frames.filter(isMessage).map((m) => m.seq);
+      expect(seqs).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    }
+  }, 60_000);
+
+  it('drops a live copy from another hub that arrives after the history that already carried it', async () => {
+    const a = await startHub();
+    const b = await startHub();
+    const clinic = await createTestOrg(a.hub.ctx);
+    const channel = `clinic-chat:live:${clinic.org.id}`;
+    const tap = probe();
+    const wires: string[] = [];
+    tap.on('message', (_channel: string, wire: string) => wires.push(wire));
+    await tap.subscribe(channel);
+    const ana = await patient(a.hub.wsUrl, clinic, 'ana');
+    ana.send(message('ana', 'm1'));
+    await expect.poll(() => wires.filter((w) => w.includes('"seq":1')).length).toBe(1);
+    // The provider's history, read from the database, carries m1...
+    const dr = await staff(b.hub.wsUrl, clinic, 'dr-lee', { resume: [{ thread: 'ana', seq: 0 }] });
+    expect(dr.frames.filter(isMessage).map((m) => m.id)).toEqual(['m1']);
+    // ...and hub A's live copy of it comes through Redis only now, as it can when Redis is slow.
+    await probe().publish(channel, wires.find((w) => w.includes('"seq":1'))!);
+    ana.send(message('ana', 'm2'));
+    await dr.waitFor((f) => isMessage(f) && f.id === 'm2');
+    expect(dr.frames.filter(isMessage).map((m) => m.seq)).toEqual([1, 2]);
+  }, 30_000);
+
   it('subscribes a hub only to the orgs it has sockets in', async () => {
     const a = await startHub();
     const b = await startHub();
