@@ -12,6 +12,7 @@ export class RedisLink {
   up = false;
   /** This hub has run without Redis (since it started, or through an outage): frames may have missed other hubs. */
   private ranWithout = false;
+  private closing = false;
   private lastError?: string;
   private readonly channels = new Map<string, (message: string) => void>();
   private readonly recovered: Array<() => void> = [];
@@ -67,6 +68,7 @@ export class RedisLink {
   }
 
   close(): void {
+    this.closing = true;
     this.cmd.disconnect();
     this.sub.disconnect();
   }
@@ -74,6 +76,11 @@ export class RedisLink {
   private check(): void {
     const up = this.cmd.status === 'ready' && this.sub.status === 'ready';
     if (up === this.up) return;
+    // Closing the hub is not an outage: nothing to log or catch up.
+    if (this.closing) {
+      this.up = false;
+      return;
+    }
     this.up = up;
     if (!up) {
       this.ranWithout = true;

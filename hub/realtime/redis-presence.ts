@@ -10,7 +10,7 @@ import type { Present, PresenceStore, PresentPatient, RemotePresence } from './p
 import { NOBODY } from './presence-store.js';
 import type { RedisLink } from './redis-link.js';
 
-/** The org's set of hubs outlives any one hub's hash; it is tidied by the readers. */
+/** The org's set of hubs outlives any one hub's hash; it is tidied by the readers, and each hub lists itself every beat. */
 const ORG_SET_TTL_MS = 24 * 3600 * 1000;
 
 export class RedisPresenceStore implements PresenceStore {
@@ -99,11 +99,13 @@ export class RedisPresenceStore implements PresenceStore {
     const orgs = [...this.local.keys()];
     if (orgs.length) {
       const m = this.link.cmd.multi();
-      for (const orgId of orgs) m.pexpire(this.hashKey(orgId, this.hubId), this.ttlMs);
+      // The hub lists itself again too: a reader that found its hash expired may have taken it
+      // off the org's list just as it was written again.
+      for (const orgId of orgs) m.pexpire(this.hashKey(orgId, this.hubId), this.ttlMs).sadd(this.setKey(orgId), this.hubId).pexpire(this.setKey(orgId), ORG_SET_TTL_MS);
       const results = await m.exec().catch(() => null);
       // 0: the hash is gone (Redis restarted, or this process stalled past the expiry): write it again.
-      results?.forEach(([, kept], i) => {
-        if (kept === 0) this.writeAll(orgs[i]!);
+      orgs.forEach((orgId, i) => {
+        if (results?.[i * 3]?.[1] === 0) this.writeAll(orgId);
       });
     }
     await Promise.all([...this.followed].map((orgId) => this.refresh(orgId)));

@@ -233,6 +233,43 @@ describe('several hubs on one Redis and one PostgreSQL', () => {
     expect(dr.frames.filter(isMessage).map((m) => m.seq)).toEqual([1, 2]);
   }, 30_000);
 
+  it('moves the clients of a hub shut down for a restart to another hub, where they resume, and calls it no outage', async () => {
+    const a = await startHub();
+    const b = await startHub();
+    const clinic = await createTestOrg(a.hub.ctx);
+    const dr = await staff(b.hub.wsUrl, clinic, 'dr-lee');
+    const ana = await patient(a.hub.wsUrl, clinic, 'ana');
+    ana.send(message('ana', 'm1'));
+    await dr.waitFor((f) => isMessage(f) && f.id === 'm1');
+    await b.hub.close();
+    expect(await closeCode(dr)).toBe(CLOSE.restart);
+    ana.send(message('ana', 'm2'));
+    await ana.waitForCount(isAck, 2);
+    const moved = await staff(a.hub.wsUrl, clinic, 'dr-lee', { resume: [{ thread: 'ana', seq: 1 }] });
+    ana.send(message('ana', 'm3'));
+    await moved.waitFor((f) => isMessage(f) && f.id === 'm3');
+    expect([...dr.frames, ...moved.frames].filter(isMessage).map((m) => m.id)).toEqual(['m1', 'm2', 'm3']);
+    expect(b.logs.filter((l) => l.level >= 40)).toEqual([]);
+  }, 30_000);
+
+  it('lists a hub among its org\'s hubs again after another hub took it off at the wrong moment', async () => {
+    const a = await startHub();
+    const b = await startHub();
+    const clinic = await createTestOrg(a.hub.ctx);
+    const dr = await staff(b.hub.wsUrl, clinic, 'dr-lee');
+    await patient(a.hub.wsUrl, clinic, 'ana');
+    await dr.waitFor(presenceOf('ana', 'joined'));
+    const look = probe();
+    const listKey = `clinic-chat:presence-hubs:${clinic.org.id}`;
+    const hubs = await look.smembers(listKey);
+    const hashes = await Promise.all(hubs.map((hub) => look.hgetall(`clinic-chat:presence:${clinic.org.id}:${hub}`)));
+    const hubA = hubs[hashes.findIndex((fields) => JSON.stringify(fields).includes('ana'))]!;
+    // A reader that saw hub A's hash expired a moment before hub A wrote it again removes it from the list.
+    await look.srem(listKey, hubA);
+    await expect.poll(() => look.smembers(listKey), { timeout: 10_000 }).toContain(hubA);
+    await expect.poll(() => dr.of('presence').filter((f) => f.from.id === 'ana').at(-1)?.state, { timeout: 10_000 }).toBe('joined');
+  }, 30_000);
+
   it('subscribes a hub only to the orgs it has sockets in', async () => {
     const a = await startHub();
     const b = await startHub();
