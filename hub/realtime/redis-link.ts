@@ -32,7 +32,14 @@ export class RedisLink {
       client.on('ready', () => this.check());
       client.on('close', () => this.check());
     }
-    this.sub.on('message', (channel: string, message: string) => this.channels.get(channel)?.(message));
+    this.sub.on('message', (channel: string, message: string) => {
+      try {
+        this.channels.get(channel)?.(message);
+      } catch (error) {
+        // Something this hub cannot read (another version of the hub, or not a hub at all) must not stop it.
+        this.log.warn({ channel, err: error instanceof Error ? error.message : String(error) }, 'a message from redis could not be handled');
+      }
+    });
   }
 
   /** Resolves when Redis is reachable, or after `ms` (the hub starts either way and says so). */

@@ -291,6 +291,21 @@ describe('several hubs on one Redis and one PostgreSQL', () => {
     expect(await subscribers(look, `clinic-chat:live:${clinic.org.id}`)).toBe(2);
   }, 30_000);
 
+  it('logs and ignores what it cannot read on an org\'s channel, and goes on carrying frames', async () => {
+    const a = await startHub();
+    const b = await startHub();
+    const clinic = await createTestOrg(a.hub.ctx);
+    const dr = await staff(b.hub.wsUrl, clinic, 'dr-lee');
+    const ana = await patient(a.hub.wsUrl, clinic, 'ana');
+    await dr.waitFor(presenceOf('ana', 'joined'));
+    const look = probe();
+    const channel = `clinic-chat:live:${clinic.org.id}`;
+    for (const junk of ['not json', JSON.stringify({ hub: 'elsewhere' }), JSON.stringify({ hub: 'elsewhere', envelope: { org: clinic.org.id } })]) await look.publish(channel, junk);
+    await expect.poll(() => b.logs.filter((l) => l.msg === 'a message from redis could not be handled').length).toBe(3);
+    ana.send(message('ana', 'm1'));
+    expect(await dr.waitFor((f) => isMessage(f) && f.id === 'm1')).toMatchObject({ seq: 1 });
+  }, 30_000);
+
   it('counts the per-person rate limit across both hubs', async () => {
     const gateway = { perUserPerMinute: 5, perConnectionPerSecond: 1000 };
     const a = await startHub({ gateway });
