@@ -534,6 +534,8 @@ export class Gateway {
     const after = new Map(seen.map((s) => [s.thread, s.seq]));
     /** The highest seq the client holds per thread once the replay is done: held live copies of these are dropped. */
     const have = new Map(after);
+    // Staff catch up on every patient in the queue, those on other hubs too: wait until they are known.
+    if (identity.kind === 'staff') await this.scale.presence.ready(identity.orgId);
     const threads =
       identity.kind === 'patient'
         ? [identity.externalId]

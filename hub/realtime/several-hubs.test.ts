@@ -188,6 +188,24 @@ describe('several hubs on one Redis and one PostgreSQL', () => {
     await dr.waitFor(presenceOf('ana', 'left'));
   }, 30_000);
 
+  it('gives a provider who is the first of the org on a hub the history of patients connected to another hub', async () => {
+    const a = await startHub();
+    const b = await startHub();
+    const clinic = await createTestOrg(a.hub.ctx);
+    const ana = await patient(a.hub.wsUrl, clinic, 'ana');
+    ana.send(message('ana', 'm1'));
+    await ana.waitFor(isAck);
+    // As on one hub, the queue's patients come with their history without the client naming them,
+    // even when its resume reaches hub B before Redis has told B who is on the other hubs.
+    const dr = new TestClient(b.hub.wsUrl);
+    clients.push(dr);
+    await dr.open();
+    dr.send({ type: 'auth', token: await clinic.mint({ sub: 'dr-lee', role: 'staff' }) });
+    dr.send({ type: 'resume', seen: [] });
+    await dr.waitFor((f) => f.type === 'synced');
+    expect(dr.frames.filter(isMessage).map((m) => m.id)).toEqual(['m1']);
+  }, 30_000);
+
   it('gives a provider who connects to one hub while a patient writes through another each message once, in order', async () => {
     const gateway = { perConnectionPerSecond: 10_000, perUserPerMinute: 100_000 };
     const a = await startHub({ gateway });
