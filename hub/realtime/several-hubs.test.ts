@@ -184,8 +184,17 @@ describe('several hubs on one Redis and one PostgreSQL', () => {
     dr.send({ type: 'typing', from: 'dr-lee', thread: 'ana', active: true });
     expect(await ana.waitFor((f) => f.type === 'typing')).toMatchObject({ from: 'dr-lee', thread: 'ana', active: true });
 
+    dr.send({ type: 'ended', from: 'dr-lee', thread: 'ana', at: Date.now() });
+    expect(await ana.waitFor((f) => f.type === 'ended')).toMatchObject({ from: 'dr-lee', thread: 'ana' });
+
+    dr.close();
+    await ana.waitFor(presenceOf('care-team', 'left'));
     ana.close();
-    await dr.waitFor(presenceOf('ana', 'left'));
+    const rest = await staff(b.hub.wsUrl, clinic, 'dr-rest');
+    rest.send({ type: 'presence', from: { id: 'dr-rest', name: 'x', role: 'provider' }, state: 'joined' });
+    await rest.waitFor((f) => f.type === 'synced');
+    // The patient has gone from every hub: no one shows them any more.
+    await expect.poll(() => JSON.stringify(rest.of('presence')), SOON).not.toContain('"ana"');
   }, 30_000);
 
   it('gives a provider who is the first of the org on a hub the history of patients connected to another hub', async () => {
@@ -445,6 +454,16 @@ describe('several hubs on one Redis and one PostgreSQL', () => {
     // Bodies stay out of the logs, outage or not.
     for (const hub of [a, b]) expect(JSON.stringify(hub.logs)).not.toContain('text ');
   }, 60_000);
+
+  it('shuts down while Redis is down, closing its sockets with the resumable code', async () => {
+    const a = await startHub();
+    const clinic = await createTestOrg(a.hub.ctx);
+    const ana = await patient(a.hub.wsUrl, clinic, 'ana');
+    await redis.stop();
+    await expect.poll(async () => ((await (await fetch(`${a.hub.url}/health`)).json()) as { redis: string }).redis, SOON).toBe('down');
+    await a.hub.close();
+    expect(await closeCode(ana)).toBe(CLOSE.restart);
+  }, 30_000);
 
   it('catches up the care team on another hub with what a patient who came and went during the outage wrote', async () => {
     const a = await startHub();
