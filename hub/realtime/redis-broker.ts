@@ -1,7 +1,8 @@
 // Live fan-out between hubs over Redis pub/sub: one channel per org, subscribed only while
 // this hub has sockets in that org. An envelope is published once, already encoded; a hub
 // ignores its own (it has delivered them locally). What is published while Redis is away is
-// lost for the other hubs; their clients get it through resume (see ScaleOut.onRecovered).
+// lost for the other hubs; when Redis returns this hub tells them so, and their clients get
+// it through resume (see ScaleOut.onRecovered).
 import type { Broker, Envelope } from './broker.js';
 import type { RedisLink } from './redis-link.js';
 
