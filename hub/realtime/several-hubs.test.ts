@@ -11,6 +11,7 @@ import { LIMITS, type Frame } from '../../protocol/index.js';
 import { createHub, type Hub, type HubOptions } from '../hub.js';
 import { testDatabases } from '../testing/databases.js';
 import { TestRedisServer } from '../testing/redis-server.js';
+import { TestTcpProxy } from '../testing/tcp-proxy.js';
 import { createTestOrg, type TestOrg } from '../testing/tokens.js';
 import { TestClient } from '../testing/ws-client.js';
 import { CLOSE } from './session.js';
@@ -37,6 +38,7 @@ describe('several hubs on one Redis and one PostgreSQL', () => {
   const hubs: Hub[] = [];
   const clients: TestClient[] = [];
   const probes: Redis[] = [];
+  const proxies: TestTcpProxy[] = [];
   let child: ChildProcess | undefined;
 
   async function startHub(options: HubOptions = {}): Promise<RunningHub> {
@@ -134,6 +136,7 @@ describe('several hubs on one Redis and one PostgreSQL', () => {
     child?.kill('SIGKILL');
     child = undefined;
     await Promise.all(hubs.splice(0).map((h) => h.close()));
+    for (const proxy of proxies.splice(0)) await proxy.cut();
     await redis.stop();
   });
 
@@ -464,6 +467,39 @@ describe('several hubs on one Redis and one PostgreSQL', () => {
     await a.hub.close();
     expect(await closeCode(ana)).toBe(CLOSE.restart);
   }, 30_000);
+
+  it('catches up both sides when one hub alone loses Redis while the other keeps it', async () => {
+    const proxy = await TestTcpProxy.start(redis.port);
+    proxies.push(proxy);
+    const a = await startHub({ redis: `redis://127.0.0.1:${proxy.port}` });
+    const b = await startHub();
+    const clinic = await createTestOrg(a.hub.ctx);
+    const dr = await staff(b.hub.wsUrl, clinic, 'dr-lee');
+    const ana = await patient(a.hub.wsUrl, clinic, 'ana');
+    await dr.waitFor(presenceOf('ana', 'joined'));
+    ana.send(message('ana', 'before'));
+    await dr.waitFor((f) => isMessage(f) && f.id === 'before');
+
+    await proxy.cut();
+    await expect.poll(async () => ((await (await fetch(`${a.hub.url}/health`)).json()) as { redis: string }).redis, SOON).toBe('down');
+    expect(((await (await fetch(`${b.hub.url}/health`)).json()) as { redis: string }).redis).toBe('up');
+    // Hub B publishes into a Redis hub A cannot hear; hub A cannot publish at all.
+    dr.send(message('ana', 'from-b', 'dr-lee', 'provider'));
+    await dr.waitFor((f) => isAck(f) && f.id === 'from-b');
+    ana.send(message('ana', 'from-a'));
+    await ana.waitFor((f) => isAck(f) && f.id === 'from-a');
+
+    await proxy.restore();
+    expect(await closeCode(ana)).toBe(CLOSE.restart);
+    expect(await closeCode(dr)).toBe(CLOSE.restart);
+    const anaBack = await patient(a.hub.wsUrl, clinic, 'ana', { resume: [{ thread: 'ana', seq: 1 }] });
+    const drBack = await staff(b.hub.wsUrl, clinic, 'dr-lee', { resume: [{ thread: 'ana', seq: 1 }] });
+    for (const [before, after] of [[ana, anaBack], [dr, drBack]] as const) {
+      const ids = [...before.frames, ...after.frames].filter(isMessage).map((m) => m.id);
+      expect(ids.filter((id) => id === 'from-a' || id === 'from-b').sort()).toEqual(['from-a', 'from-b']);
+      expect(after.frames.filter(isMessage).map((m) => m.seq)).toEqual([2, 3]);
+    }
+  }, 60_000);
 
   it('catches up the care team on another hub with what a patient who came and went during the outage wrote', async () => {
     const a = await startHub();
