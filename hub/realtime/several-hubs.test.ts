@@ -200,6 +200,26 @@ describe('several hubs on one Redis and one PostgreSQL', () => {
     await expect.poll(() => JSON.stringify(rest.of('presence')), SOON).not.toContain('"ana"');
   }, 30_000);
 
+  it('carries a message to providers on two other hubs, once each, and their replies back', async () => {
+    const [a, b, c] = [await startHub(), await startHub(), await startHub()];
+    const clinic = await createTestOrg(a.hub.ctx);
+    const onB = await staff(b.hub.wsUrl, clinic, 'dr-b');
+    const onC = await staff(c.hub.wsUrl, clinic, 'dr-c');
+    const ana = await patient(a.hub.wsUrl, clinic, 'ana');
+    for (const dr of [onB, onC]) await dr.waitFor(presenceOf('ana', 'joined'));
+    ana.send(message('ana', 'm1'));
+    onB.send(message('ana', 'b1', 'dr-b', 'provider'));
+    onC.send(message('ana', 'c1', 'dr-c', 'provider'));
+    await ana.waitForCount(isMessage, 2);
+    await onB.waitForCount(isMessage, 2);
+    await onC.waitForCount(isMessage, 2);
+    ana.send(message('ana', 'last'));
+    for (const dr of [onB, onC]) await dr.waitFor((f) => isMessage(f) && f.id === 'last');
+    expect(ana.frames.filter(isMessage).map((m) => m.id).sort()).toEqual(['b1', 'c1']);
+    expect(onB.frames.filter(isMessage).map((m) => m.id).sort()).toEqual(['c1', 'last', 'm1']);
+    expect(onC.frames.filter(isMessage).map((m) => m.id).sort()).toEqual(['b1', 'last', 'm1']);
+  }, 30_000);
+
   it('gives a provider who is the first of the org on a hub the history of patients connected to another hub', async () => {
     const a = await startHub();
     const b = await startHub();
