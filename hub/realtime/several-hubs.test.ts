@@ -1,7 +1,8 @@
 // Several hubs on one PostgreSQL schema and one Redis, through real sockets: presence, live
 // frames, rate limits and attachments cross between hubs; a killed hub's people expire; and a
 // Redis outage leaves each hub serving its own sockets, then is caught up by resume. Each test
-// has a redis-server of its own (so it may stop it) and a fresh PostgreSQL schema.
+// has a redis-server of its own (so it may stop it) and a fresh PostgreSQL schema; there is no
+// SQLite run, since several hubs must share one PostgreSQL database.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
