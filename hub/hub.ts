@@ -98,6 +98,8 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const app = new Hono();
   app.get('/health', async (c) => {
     // A hub whose database does not answer cannot store or serve anything: 503 takes it out of a load balancer.
+    // Redis down is reported but stays 200: the hub still serves its own sockets, and since every
+    // hub shares the one Redis, a 503 would take all of them out at once.
     const database = (await ctx.health.check()) ? 'up' : 'down';
     return c.json(
       { ok: database === 'up', mode: ephemeral ? 'relay' : 'persistent', connections: gateway.connections, database, ...scale.health() },

@@ -3,6 +3,7 @@
 import { Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import { dialectOf, isPostgresUrl } from './dialect.js';
 import * as core from './migrations/2026-11-21T00-00-00-core.js';
+import * as blobs from './migrations/2026-12-02T00-00-00-blobs.js';
 import { postgresDialect, type PostgresOptions } from './postgres.js';
 import { sqliteDialect } from './sqlite.js';
 import type { Database } from './tables.js';
@@ -10,6 +11,7 @@ import type { Database } from './tables.js';
 /** Every migration, by name; names sort in the order they run. Listed here so a bundled build needs no folder scan. */
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21T00-00-00-core': core,
+  '2026-12-02T00-00-00-blobs': blobs,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -432,6 +432,24 @@ eachDialect((databases) => {
     });
 
     describe('relay mode', () => {
+      it('delivers a returning patient\'s new conversation to a care team that stayed connected', async () => {
+        await start({ ephemeral: true });
+        const first = await patient('ana');
+        first.send(message('ana', 'm1'));
+        await first.waitFor(isAck);
+        const dr = await TestClient.connect(hub.wsUrl, await clinic.mint({ sub: 'dr-lee', role: 'staff' }), { resume: [{ thread: 'ana', seq: 0 }] });
+        clients.push(dr);
+        expect(dr.frames.filter(isMessage).map((m) => m.seq)).toEqual([1]);
+        first.close();
+        await dr.waitFor((f) => f.type === 'presence' && f.from.id === 'ana' && f.state === 'left');
+        await expect.poll(() => countMessages(hub.ctx.db, clinic.org.id)).toBe(0);
+        // The conversation was forgotten: the patient's next one counts from 1 again.
+        const again = await patient('ana');
+        again.send(message('ana', 'n1'));
+        expect(await again.waitFor(isAck)).toMatchObject({ id: 'n1', seq: 1 });
+        expect(await dr.waitFor((f) => isMessage(f) && f.id === 'n1')).toMatchObject({ seq: 1 });
+      });
+
       it('writes no file and forgets a conversation when its patient leaves', async () => {
         await start({ ephemeral: true });
         const dr = await staff('dr-lee');

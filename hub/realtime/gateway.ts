@@ -342,6 +342,7 @@ export class Gateway {
     this.conversations.delete(key);
     const attachments = await this.ctx.db.selectFrom('attachments').select('storage_key').where('org_id', '=', identity.orgId).where('conversation_id', '=', ref.id).execute();
     await deleteConversation(this.ctx.db, identity.orgId, ref.id);
+    for (const s of this.registry.staffOf(identity.orgId)) s.forgetThread(identity.externalId);
     // Another socket may have looked the conversation up (and cached it) while it was being deleted.
     if (this.conversations.get(key)?.id === ref.id) this.conversations.delete(key);
     for (const a of attachments) await this.ctx.blobs.delete?.(a.storage_key);
@@ -533,6 +534,8 @@ export class Gateway {
     const after = new Map(seen.map((s) => [s.thread, s.seq]));
     /** The highest seq the client holds per thread once the replay is done: held live copies of these are dropped. */
     const have = new Map(after);
+    // Staff catch up on every patient in the queue, those on other hubs too: wait until they are known.
+    if (identity.kind === 'staff') await this.scale.presence.ready(identity.orgId);
     const threads =
       identity.kind === 'patient'
         ? [identity.externalId]

@@ -26,6 +26,8 @@ export interface PresenceStore {
   watch(orgId: string): void;
   unwatch(orgId: string): void;
   remote(orgId: string): RemotePresence;
+  /** Resolves once `remote(orgId)` has been read since `watch` (or could not be, soon): what a catch-up may rely on. */
+  ready(orgId: string): Promise<void>;
   /** Called when `remote(orgId)` changed: someone joined or left another hub, or a hub died. */
   onChange(handler: (orgId: string) => void): void;
 }
@@ -39,6 +41,9 @@ export class MemoryPresenceStore implements PresenceStore {
   unwatch(): void {}
   remote(): RemotePresence {
     return NOBODY;
+  }
+  ready(): Promise<void> {
+    return Promise.resolve();
   }
   onChange(): void {}
 }

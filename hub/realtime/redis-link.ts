@@ -10,7 +10,9 @@ export class RedisLink {
   readonly sub: Redis;
   /** Both connections ready. */
   up = false;
-  private everUp = false;
+  /** This hub has run without Redis (since it started, or through an outage): frames may have missed other hubs. */
+  private ranWithout = false;
+  private closing = false;
   private lastError?: string;
   private readonly channels = new Map<string, (message: string) => void>();
   private readonly recovered: Array<() => void> = [];
@@ -30,7 +32,14 @@ export class RedisLink {
       client.on('ready', () => this.check());
       client.on('close', () => this.check());
     }
-    this.sub.on('message', (channel: string, message: string) => this.channels.get(channel)?.(message));
+    this.sub.on('message', (channel: string, message: string) => {
+      try {
+        this.channels.get(channel)?.(message);
+      } catch (error) {
+        // Something this hub cannot read (another version of the hub, or not a hub at all) must not stop it.
+        this.log.warn({ channel, err: error instanceof Error ? error.message : String(error) }, 'a message from redis could not be handled');
+      }
+    });
   }
 
   /** Resolves when Redis is reachable, or after `ms` (the hub starts either way and says so). */
@@ -42,7 +51,10 @@ export class RedisLink {
         resolve();
       });
     });
-    if (!this.up) this.log.warn({ err: this.lastError }, 'redis unreachable at start: serving this hub’s sockets only until it is');
+    if (!this.up) {
+      this.ranWithout = true;
+      this.log.warn({ err: this.lastError }, 'redis unreachable at start: serving this hub’s sockets only until it is');
+    }
     return this.up;
   }
 
@@ -63,6 +75,7 @@ export class RedisLink {
   }
 
   close(): void {
+    this.closing = true;
     this.cmd.disconnect();
     this.sub.disconnect();
   }
@@ -70,18 +83,38 @@ export class RedisLink {
   private check(): void {
     const up = this.cmd.status === 'ready' && this.sub.status === 'ready';
     if (up === this.up) return;
+    // Closing the hub is not an outage: nothing to log or catch up.
+    if (this.closing) {
+      this.up = false;
+      return;
+    }
     this.up = up;
     if (!up) {
+      this.ranWithout = true;
       this.log.warn({ err: this.lastError }, 'redis unreachable: serving this hub’s sockets only until it returns');
       return;
     }
     for (const wake of this.waiting.splice(0)) wake();
-    if (!this.everUp) {
-      this.everUp = true;
+    if (!this.ranWithout) {
       this.log.info('redis connected');
       return;
     }
+    this.ranWithout = false;
     this.log.info('redis reachable again: catching up');
-    for (const handler of this.recovered) handler();
+    void this.resubscribed().then((confirmed) => {
+      if (!confirmed) return; // gone again: the next return catches up
+      for (const handler of this.recovered) handler();
+    });
+  }
+
+  /**
+   * Resolves once Redis has confirmed this hub's subscriptions (ioredis sends them again on
+   * reconnect, but after saying it is ready), so that catching up never races a notice another
+   * hub publishes meanwhile. False if Redis went away again.
+   */
+  private async resubscribed(): Promise<boolean> {
+    const channels = [...this.channels.keys()];
+    if (channels.length) await this.sub.subscribe(...channels).catch(() => undefined);
+    return this.up;
   }
 }

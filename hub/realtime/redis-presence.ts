@@ -10,7 +10,10 @@ import type { Present, PresenceStore, PresentPatient, RemotePresence } from './p
 import { NOBODY } from './presence-store.js';
 import type { RedisLink } from './redis-link.js';
 
-/** The org's set of hubs outlives any one hub's hash; it is tidied by the readers. */
+/** How long a catch-up waits for the first read of an org's presence before going on without it. */
+const FIRST_READ_WAIT_MS = 1000;
+
+/** The org's set of hubs outlives any one hub's hash; it is tidied by the readers, and each hub lists itself every beat. */
 const ORG_SET_TTL_MS = 24 * 3600 * 1000;
 
 export class RedisPresenceStore implements PresenceStore {
@@ -20,6 +23,8 @@ export class RedisPresenceStore implements PresenceStore {
   private readonly stale = new Set<string>();
   private readonly followed = new Set<string>();
   private readonly views = new Map<string, RemotePresence>();
+  /** Per followed org, the first read of the others' people since `watch`. */
+  private readonly firstRead = new Map<string, Promise<void>>();
   private readonly refreshing = new Map<string, { again: boolean; done: Promise<void> }>();
   private handler: (orgId: string) => void = () => undefined;
   private readonly beat: ReturnType<typeof setInterval>;
@@ -59,17 +64,27 @@ export class RedisPresenceStore implements PresenceStore {
     this.link.subscribe(this.channel(orgId), (from) => {
       if (from !== this.hubId) void this.refresh(orgId);
     });
-    void this.refresh(orgId);
+    this.firstRead.set(orgId, this.refresh(orgId));
   }
 
   unwatch(orgId: string): void {
     this.followed.delete(orgId);
+    this.firstRead.delete(orgId);
     this.link.unsubscribe(this.channel(orgId));
     this.views.delete(orgId);
   }
 
   remote(orgId: string): RemotePresence {
     return this.views.get(orgId) ?? NOBODY;
+  }
+
+  async ready(orgId: string): Promise<void> {
+    const first = this.firstRead.get(orgId);
+    if (!first) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // A Redis that is connected but does not answer must not hold a client's catch-up up.
+    await Promise.race([first, new Promise<void>((resolve) => (timer = setTimeout(resolve, FIRST_READ_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   onChange(handler: (orgId: string) => void): void {
@@ -99,11 +114,13 @@ export class RedisPresenceStore implements PresenceStore {
     const orgs = [...this.local.keys()];
     if (orgs.length) {
       const m = this.link.cmd.multi();
-      for (const orgId of orgs) m.pexpire(this.hashKey(orgId, this.hubId), this.ttlMs);
+      // The hub lists itself again too: a reader that found its hash expired may have taken it
+      // off the org's list just as it was written again.
+      for (const orgId of orgs) m.pexpire(this.hashKey(orgId, this.hubId), this.ttlMs).sadd(this.setKey(orgId), this.hubId).pexpire(this.setKey(orgId), ORG_SET_TTL_MS);
       const results = await m.exec().catch(() => null);
       // 0: the hash is gone (Redis restarted, or this process stalled past the expiry): write it again.
-      results?.forEach(([, kept], i) => {
-        if (kept === 0) this.writeAll(orgs[i]!);
+      orgs.forEach((orgId, i) => {
+        if (results?.[i * 3]?.[1] === 0) this.writeAll(orgId);
       });
     }
     await Promise.all([...this.followed].map((orgId) => this.refresh(orgId)));

@@ -26,7 +26,10 @@ export interface ScaleOut {
   sharedLimiter(options: { points: number; duration: number; keyPrefix: string }): RateLimiterAbstract;
   /** For /health: whether Redis is reachable, when there is one. */
   health(): { redis?: 'up' | 'down' };
-  /** Called when Redis returns after an outage, with the orgs whose sockets may have missed frames from other hubs. */
+  /**
+   * Called with the orgs whose sockets may have missed frames from other hubs: when Redis returns
+   * after an outage (or after a start without it), and when another hub says it could not publish.
+   */
   onRecovered(handler: (orgs: string[]) => void): void;
   close(): Promise<void>;
 }
@@ -46,15 +49,20 @@ export async function redisHubs(options: RedisOptions, log: Logger): Promise<Sca
   const hubId = nanoid(10);
   const link = new RedisLink(options.url, options.keyPrefix ?? 'clinic-chat:', log.child({ redis: true }));
   const presence = new RedisPresenceStore(link, hubId, options.presenceTtlMs ?? 3000, log);
+  const broker = new RedisBroker(link, hubId);
   const recovered: Array<(orgs: string[]) => void> = [];
+  const catchUp = (orgs: string[]) => {
+    if (orgs.length) for (const handler of recovered) handler(orgs);
+  };
+  // Sockets missed frames from other hubs when this hub lost Redis while others had people in
+  // their org (presence), or when another hub could not publish their org's frames (broker).
   link.onRecovered(() => {
-    void presence.resync().then((orgs) => {
-      for (const handler of recovered) handler(orgs);
-    });
+    void Promise.all([presence.resync(), broker.recover()]).then(([seen, told]) => catchUp([...new Set([...seen, ...told])]));
   });
+  broker.onCatchUp((orgId) => catchUp([orgId]));
   await link.ready(3000);
   return {
-    broker: new RedisBroker(link, hubId),
+    broker,
     presence,
     sharedLimiter: ({ points, duration, keyPrefix }) =>
       new RateLimiterRedis({

@@ -34,6 +34,12 @@ export class Session {
    */
   private held?: LiveItem[];
   private heldChars = 0;
+  /**
+   * Per thread, the last seq the client's catch-up carried. A live copy at or below it is one
+   * the client has: with several hubs, a copy from another hub can arrive after the history
+   * that already held it (it travels through Redis; the history was read from the database).
+   */
+  private readonly caughtUp = new Map<string, number>();
 
   constructor(
     readonly ws: WebSocket,
@@ -65,6 +71,7 @@ export class Session {
    */
   deliver(item: LiveItem): boolean {
     if (this.closed) return false;
+    if (item.seq !== undefined && item.seq <= (this.caughtUp.get(item.thread!) ?? 0)) return true;
     if (this.held) {
       this.held.push(item);
       for (const data of item.data) this.heldChars += data.length;
@@ -84,15 +91,18 @@ export class Session {
     this.held ??= [];
   }
 
-  /** Sends what was held, except messages the catch-up already carried (`have`: highest seq per thread). */
+  /** Sends what was held, except messages the catch-up already carried (`have`: highest seq per thread), now or later. */
   release(have: ReadonlyMap<string, number>): void {
+    for (const [thread, seq] of have) this.caughtUp.set(thread, Math.max(seq, this.caughtUp.get(thread) ?? 0));
     const held = this.held ?? [];
     this.held = undefined;
     this.heldChars = 0;
-    for (const item of held) {
-      if (item.seq !== undefined && item.seq <= (have.get(item.thread!) ?? 0)) continue;
-      if (!this.deliver(item)) return;
-    }
+    for (const item of held) if (!this.deliver(item)) return;
+  }
+
+  /** The thread's conversation is gone (relay mode): a new one counts seq from 1 again. */
+  forgetThread(thread: string): void {
+    this.caughtUp.delete(thread);
   }
 
   close(code: number, reason: string): void {
