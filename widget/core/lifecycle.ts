@@ -1,0 +1,73 @@
+// A thread's life from the core's side: made for a patient, a patient who returns, a new
+// visit, the other side coming and going, the end, and erasure. Shared by the inbound frames
+// and the core's own methods, so each rule is written once.
+import type { Peer } from '../../protocol/index.js';
+import type { IncomingAttachments } from './attachments.js';
+import type { Emitter } from './emitter.js';
+import type { Outbox } from './outbox.js';
+import type { RetentionPolicy } from './retention.js';
+import type { ThreadStore } from './threads.js';
+import type { CoreEventMap, ThreadState } from './types.js';
+
+export interface LifecycleOptions {
+  me: Peer;
+  threads: ThreadStore;
+  events: Emitter<CoreEventMap>;
+  outbox: Outbox;
+  incoming: IncomingAttachments;
+  retention: () => RetentionPolicy;
+  /** The visit of this page's own thread (a patient's), which the host may change. */
+  visit: () => string | undefined;
+}
+
+export class ThreadLifecycle {
+  constructor(private readonly opts: LifecycleOptions) {}
+
+  /** The thread of a patient, made on first sight; the care team sees a new patient as present. */
+  ensure(patient: Peer, visit?: string): ThreadState {
+    const { me, threads } = this.opts;
+    return threads.ensure(patient, visit ?? (patient.id === me.id ? this.opts.visit() : undefined), me.role === 'provider');
+  }
+
+  /** The patient of a thread, or a stand-in named by the id for one not seen yet. */
+  patientOf(threadId: string): Peer {
+    return this.opts.threads.get(threadId)?.patient ?? { id: threadId, name: threadId, role: 'patient' };
+  }
+
+  /** A dismissed patient who comes back (presence or a message) is a new arrival in the queue. */
+  returned(threadId: string): void {
+    const { threads } = this.opts;
+    if (threads.undismiss(threadId)) threads.update(threadId, { arrivedAt: Date.now() });
+  }
+
+  /** A new visit is a new call: `view` retention erases the thread, and an ended chat may start again. */
+  newVisit(threadId: string, visit: string | undefined): void {
+    this.opts.retention().newVisit(threadId);
+    this.opts.threads.update(threadId, { visit, ended: false, cleared: false });
+  }
+
+  setPresent(threadId: string, present: boolean): void {
+    const { threads, outbox, events } = this.opts;
+    const thread = threads.get(threadId);
+    if (!thread || thread.present === present) return;
+    threads.update(threadId, { present, ...(present ? {} : { typing: [] }) });
+    if (present) outbox.hurry(threadId);
+    events.emit('presence', { thread: threadId, present });
+  }
+
+  markEnded(threadId: string): void {
+    const { threads, outbox, events } = this.opts;
+    const thread = threads.get(threadId);
+    if (!thread || thread.ended) return;
+    threads.update(threadId, { ended: true, typing: [] });
+    outbox.failThread(threadId);
+    events.emit('ended', { thread: threadId });
+  }
+
+  /** `view` retention: the thread's content leaves memory (pending sends still complete). */
+  erase(threadId: string): void {
+    const { threads, incoming } = this.opts;
+    for (const message of threads.get(threadId)?.messages ?? []) incoming.forget(message.id);
+    threads.erase(threadId);
+  }
+}
