@@ -2,10 +2,9 @@
 // frames, the outbox, presence, typing, attachments and retention. It talks to the world only
 // through a Transport (with the hub-or-peer difference in one Delivery object) and publishes
 // immutable snapshots; elements render those and call its methods.
-import { nanoid } from 'nanoid';
-import { LIMITS, ProtocolError, type AttachmentMeta, type ErrorCode, type MessageFrame, type OutgoingFrame, type Peer, type Role } from '../../protocol/index.js';
+import { LIMITS, ProtocolError, type ErrorCode, type OutgoingFrame, type Peer, type Role } from '../../protocol/index.js';
 import type { Transport, TransportStatus } from '../transports/transport.js';
-import { DEFAULT_MAX_FILE_BYTES, IncomingAttachments, packAttachments, readAttachment } from './attachments.js';
+import { DEFAULT_MAX_FILE_BYTES, IncomingAttachments } from './attachments.js';
 import { Box } from './box.js';
 import { OrderingClock } from './clock.js';
 import { deliveryFor, type Delivery } from './delivery.js';
@@ -15,6 +14,7 @@ import { ThreadLifecycle } from './lifecycle.js';
 import { Outbox } from './outbox.js';
 import { Presence } from './presence.js';
 import { retentionPolicy, type RetentionPolicy } from './retention.js';
+import { Sender } from './sending.js';
 import { peerStateOf, snapshot } from './snapshot.js';
 import { ThreadStore } from './threads.js';
 import { Typing } from './typing.js';
@@ -67,11 +67,11 @@ export class ChatCore {
   private readonly outbox: Outbox;
   private readonly presence = new Presence();
   private readonly typing: Typing;
-  private readonly incoming = new IncomingAttachments();
   private readonly retention: RetentionPolicy;
   private readonly life: ThreadLifecycle;
   private readonly box: Box;
   private readonly inbound: Inbound;
+  private readonly sender: Sender;
   private visit?: string;
   private connection: Connection = 'connecting';
   private notifications = false;
@@ -85,7 +85,8 @@ export class ChatCore {
     this.opts = { retention: 'session', maxFileBytes: DEFAULT_MAX_FILE_BYTES, heartbeatMs: 5000, retryMs: 2000, maxRetryMs: 30000, ...options };
     this.opts.maxFileBytes = Math.min(this.opts.maxFileBytes, LIMITS.attachmentBytes);
     const me = (this.me = options.me);
-    const { events, clock, presence, incoming } = this;
+    const { events, clock, presence } = this;
+    const incoming = new IncomingAttachments();
     const send = (frame: OutgoingFrame) => this.sendFrame(frame);
     const fail = (code: ErrorCode, message: string, ref?: string) => this.fail(code, message, ref);
     this.visit = options.visit;
@@ -94,22 +95,17 @@ export class ChatCore {
     this.typing = new Typing(threads);
     this.retention = retentionPolicy(this.opts.retention, (id) => this.life.erase(id));
     const { delivery, typing, retention } = this;
-    const outbox = (this.outbox = new Outbox({
-      store: threads,
-      delivery,
-      clock,
-      send,
-      counterpartPresent: (id) => threads.get(id)?.present ?? false,
-      retryMs: this.opts.retryMs,
-      maxRetryMs: this.opts.maxRetryMs,
-    }));
-    const life = (this.life = new ThreadLifecycle({ me, threads, events, outbox, incoming, retention: () => retention, visit: () => this.visit }));
+    const { retryMs, maxRetryMs } = this.opts;
+    const counterpartPresent = (id: string) => threads.get(id)?.present ?? false;
+    const outbox = (this.outbox = new Outbox({ store: threads, delivery, clock, send, counterpartPresent, retryMs, maxRetryMs }));
+    const life = (this.life = new ThreadLifecycle({ me, threads, events, outbox, incoming, retention, visit: () => this.visit, fail }));
     const box = (this.box = new Box({ me, threads, events, retention, send, fail }));
     this.inbound = new Inbound({
       ...{ me, threads, life, box, presence, typing, incoming, clock, delivery, outbox, events, send, fail },
       announceHere: () => this.announce('here'),
       publish: () => this.publish(),
     });
+    this.sender = new Sender({ me, threads, clock, outbox, typing, maxFileBytes: this.opts.maxFileBytes, fail });
     if (this.role === 'patient') life.ensure(me, this.visit);
     this.publish();
   }
@@ -176,17 +172,7 @@ export class ChatCore {
    * A dismissed patient who comes back is queued again as a new arrival.
    */
   dismiss(patientId: string): void {
-    const thread = this.threads.has(patientId) ? this.threads.get(patientId) : undefined;
-    if (this.role !== 'provider' || !thread) {
-      this.fail('not-allowed', `no patient ${patientId} in the queue`);
-      return;
-    }
-    if (thread.present) {
-      this.fail('not-allowed', `${thread.patient.name} is still here`);
-      return;
-    }
-    this.retention.dismissed(patientId);
-    this.threads.dismiss(patientId);
+    if (!this.life.dismiss(patientId)) return;
     this.box.dismissed(patientId);
     this.publish();
   }
@@ -215,14 +201,7 @@ export class ChatCore {
   /** Provider: the host owns the queue (patients it knows are waiting or in the call). */
   setQueue(entries: readonly QueueEntry[]): void {
     if (this.role !== 'provider') return;
-    for (const entry of entries) {
-      const patient: Peer = { id: entry.id, name: entry.name, role: 'patient' };
-      const thread = this.life.ensure(patient, entry.visit);
-      if (entry.present !== undefined && entry.present !== thread.present) this.life.setPresent(entry.id, entry.present);
-      if (entry.present !== false) this.life.returned(entry.id);
-      if (entry.name !== thread.patient.name) this.threads.update(entry.id, { patient });
-      if (Boolean(entry.inCall) !== thread.inCall) this.threads.update(entry.id, { inCall: Boolean(entry.inCall) });
-    }
+    for (const entry of entries) this.life.fromQueue(entry);
     this.publish();
   }
 
@@ -233,40 +212,14 @@ export class ChatCore {
    * when the text is too long, a file is too large or of another type, or the chat has ended.
    */
   async send(text: string, files: readonly Blob[] = []): Promise<ChatMessage> {
-    const threadId = this.role === 'patient' ? this.me.id : this.box.active;
-    const thread = threadId ? this.threads.get(threadId) : undefined;
-    const trimmed = text.trim();
-    if (!thread) throw this.fail('not-allowed', 'no chat is open');
-    if (thread.ended) throw this.fail('chat-ended', 'this chat has ended');
-    if (this.role === 'provider' && !thread.present) throw this.fail('chat-ended', `${thread.patient.name} has left`);
-    if (trimmed.length > LIMITS.textChars) throw this.fail('too-large', `messages are limited to ${LIMITS.textChars} characters`);
-    if (!trimmed && files.length === 0) throw this.fail('invalid', 'nothing to send');
-    if (files.length > LIMITS.attachmentsPerMessage) {
-      throw this.fail('too-large', `at most ${LIMITS.attachmentsPerMessage} attachments per message`);
-    }
-    const id = nanoid();
-    const { metas, views, chunks } = await packAttachments(files, (file) => this.readFile(file), { from: this.me.id, thread: thread.id, message: id });
-    // The thread may have ended while the files were read.
-    if (this.threads.get(thread.id)?.ended) throw this.fail('chat-ended', 'this chat has ended');
-    const frame: Omit<MessageFrame, 'v'> = {
-      ...{ type: 'message', id, thread: thread.id, from: this.me, text: trimmed, at: Date.now(), clock: this.clock.next() },
-      ...(metas.length ? { attachments: metas } : {}),
-    };
-    this.threads.insert(thread.id, { ...frame, mine: true, attachments: views, status: 'sending' });
-    this.typing.sent();
-    this.outbox.add(frame, chunks);
+    const message = await this.sender.send(this.role === 'patient' ? this.me.id : this.box.active, text, files);
     this.publish();
-    return this.threads.find(thread.id, id)!;
+    return message;
   }
 
   /** Checks a file before it is attached; resolves to the error the send would give, or null. */
-  async checkFile(file: Blob): Promise<ProtocolError | null> {
-    try {
-      await this.readFile(file, false);
-      return null;
-    } catch (error) {
-      return error as ProtocolError;
-    }
+  checkFile(file: Blob): Promise<ProtocolError | null> {
+    return this.sender.check(file);
   }
 
   setTyping(active: boolean): void {
@@ -328,15 +281,6 @@ export class ChatCore {
       ...(this.visit ? { visit: this.visit } : {}),
       ...(this.delivery.peersRemember ? { clock: this.clock.now } : {}),
     });
-  }
-
-  private async readFile(file: Blob, full = true): Promise<{ meta: AttachmentMeta; bytes: Uint8Array }> {
-    try {
-      return await readAttachment(file, this.opts.maxFileBytes, full);
-    } catch (error) {
-      if (error instanceof ProtocolError) throw this.fail(error.code, error.message);
-      throw error;
-    }
   }
 
   /** Emits an error event and returns the typed error, for callers that also reject with it. */

@@ -1,13 +1,13 @@
 // A thread's life from the core's side: made for a patient, a patient who returns, a new
 // visit, the other side coming and going, the end, and erasure. Shared by the inbound frames
 // and the core's own methods, so each rule is written once.
-import type { Peer } from '../../protocol/index.js';
+import type { ErrorCode, Peer, ProtocolError } from '../../protocol/index.js';
 import type { IncomingAttachments } from './attachments.js';
 import type { Emitter } from './emitter.js';
 import type { Outbox } from './outbox.js';
 import type { RetentionPolicy } from './retention.js';
 import type { ThreadStore } from './threads.js';
-import type { CoreEventMap, ThreadState } from './types.js';
+import type { CoreEventMap, QueueEntry, ThreadState } from './types.js';
 
 export interface LifecycleOptions {
   me: Peer;
@@ -15,9 +15,10 @@ export interface LifecycleOptions {
   events: Emitter<CoreEventMap>;
   outbox: Outbox;
   incoming: IncomingAttachments;
-  retention: () => RetentionPolicy;
+  retention: RetentionPolicy;
   /** The visit of this page's own thread (a patient's), which the host may change. */
   visit: () => string | undefined;
+  fail: (code: ErrorCode, message: string) => ProtocolError;
 }
 
 export class ThreadLifecycle {
@@ -42,8 +43,39 @@ export class ThreadLifecycle {
 
   /** A new visit is a new call: `view` retention erases the thread, and an ended chat may start again. */
   newVisit(threadId: string, visit: string | undefined): void {
-    this.opts.retention().newVisit(threadId);
+    this.opts.retention.newVisit(threadId);
     this.opts.threads.update(threadId, { visit, ended: false, cleared: false });
+  }
+
+  /** A patient as the host's queue has them: present or gone, their name, in the call or not. */
+  fromQueue(entry: QueueEntry): void {
+    const { threads } = this.opts;
+    const patient: Peer = { id: entry.id, name: entry.name, role: 'patient' };
+    const thread = this.ensure(patient, entry.visit);
+    if (entry.present !== undefined && entry.present !== thread.present) this.setPresent(entry.id, entry.present);
+    if (entry.present !== false) this.returned(entry.id);
+    if (entry.name !== thread.patient.name) threads.update(entry.id, { patient });
+    if (Boolean(entry.inCall) !== thread.inCall) threads.update(entry.id, { inCall: Boolean(entry.inCall) });
+  }
+
+  /**
+   * The care team removes a patient who has left from the queue (`view` retention erases the
+   * thread). Refused with a `not-allowed` error for one who is still here. Returns whether it was done.
+   */
+  dismiss(patientId: string): boolean {
+    const { me, threads, fail } = this.opts;
+    const thread = threads.has(patientId) ? threads.get(patientId) : undefined;
+    if (me.role !== 'provider' || !thread) {
+      fail('not-allowed', `no patient ${patientId} in the queue`);
+      return false;
+    }
+    if (thread.present) {
+      fail('not-allowed', `${thread.patient.name} is still here`);
+      return false;
+    }
+    this.opts.retention.dismissed(patientId);
+    threads.dismiss(patientId);
+    return true;
   }
 
   setPresent(threadId: string, present: boolean): void {
