@@ -83,7 +83,7 @@ export class ChatCore {
 
   constructor(options: ChatCoreOptions) {
     this.opts = { retention: 'session', maxFileBytes: DEFAULT_MAX_FILE_BYTES, heartbeatMs: 5000, retryMs: 2000, maxRetryMs: 30000, ...options };
-    this.opts.maxFileBytes = Math.min(this.opts.maxFileBytes, LIMITS.attachmentBytes);
+    this.setMaxFileBytes(this.opts.maxFileBytes);
     const me = (this.me = options.me);
     const { events, clock, presence } = this;
     const incoming = new IncomingAttachments();
@@ -105,7 +105,7 @@ export class ChatCore {
       announceHere: () => this.announce('here'),
       publish: () => this.publish(),
     });
-    this.sender = new Sender({ me, threads, clock, outbox, typing, maxFileBytes: this.opts.maxFileBytes, fail });
+    this.sender = new Sender({ me, threads, clock, outbox, typing, maxFileBytes: () => this.opts.maxFileBytes, fail });
     if (this.role === 'patient') life.ensure(me, this.visit);
     this.publish();
   }
@@ -181,6 +181,11 @@ export class ChatCore {
   setVisible(visible: boolean): void {
     this.box.setVisible(visible);
     this.publish();
+  }
+
+  /** The per-attachment limit for files checked and sent from now on, capped by the protocol's 10 MB. */
+  setMaxFileBytes(bytes: number): void {
+    this.opts.maxFileBytes = Math.min(bytes, LIMITS.attachmentBytes);
   }
 
   setNotifications(on: boolean): void {

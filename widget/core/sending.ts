@@ -15,7 +15,8 @@ export interface SenderOptions {
   clock: OrderingClock;
   outbox: Outbox;
   typing: Typing;
-  maxFileBytes: number;
+  /** The per-attachment limit now (the host may change it during a session). */
+  maxFileBytes: () => number;
   fail: (code: ErrorCode, message: string) => ProtocolError;
 }
 
@@ -59,7 +60,7 @@ export class Sender {
 
   private async read(file: Blob, full = true): Promise<{ meta: AttachmentMeta; bytes: Uint8Array }> {
     try {
-      return await readAttachment(file, this.o.maxFileBytes, full);
+      return await readAttachment(file, this.o.maxFileBytes(), full);
     } catch (error) {
       if (error instanceof ProtocolError) throw this.o.fail(error.code, error.message);
       throw error;
