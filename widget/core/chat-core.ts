@@ -15,7 +15,7 @@ import { Outbox } from './outbox.js';
 import { Presence } from './presence.js';
 import { retentionPolicy, type RetentionPolicy } from './retention.js';
 import { Sender } from './sending.js';
-import { peerStateOf, snapshot } from './snapshot.js';
+import { refreshPeerStates, snapshot } from './snapshot.js';
 import { ThreadStore } from './threads.js';
 import { Typing } from './typing.js';
 import type { ChatMessage, ChatState, Connection, CoreEventMap, QueueEntry, Retention } from './types.js';
@@ -256,14 +256,8 @@ export class ChatCore {
   private tick(): void {
     this.outbox.flushAll();
     if (Date.now() - this.lastBeat >= this.opts.heartbeatMs) this.announce('here');
-    let changed = false;
-    for (const peer of this.presence.expire((silent) => this.delivery.hasExpired(silent, this.opts.heartbeatMs))) {
-      if (peer.role === 'patient') this.life.setPresent(peer.id, false);
-      changed = true;
-    }
-    if (changed && this.role === 'patient') this.life.setPresent(this.me.id, this.presence.anyProvider());
-    changed = this.typing.expire() || changed;
-    if (changed) this.publish();
+    const gone = this.life.expireSilent(this.presence, (silent) => this.delivery.hasExpired(silent, this.opts.heartbeatMs));
+    if (this.typing.expire() || gone) this.publish();
   }
 
   private sendFrame(frame: OutgoingFrame): boolean {
@@ -303,10 +297,7 @@ export class ChatCore {
   }
 
   private publish(): void {
-    for (const thread of this.threads.list()) {
-      const peerState = peerStateOf(thread, this.role, this.connection);
-      if (peerState !== thread.peerState) this.threads.update(thread.id, { peerState });
-    }
+    refreshPeerStates(this.threads, this.role, this.connection);
     this.snapshot = snapshot({
       me: this.me,
       retention: this.opts.retention,

@@ -5,6 +5,7 @@ import type { ErrorCode, Peer, ProtocolError } from '../../protocol/index.js';
 import type { IncomingAttachments } from './attachments.js';
 import type { Emitter } from './emitter.js';
 import type { Outbox } from './outbox.js';
+import type { Presence } from './presence.js';
 import type { RetentionPolicy } from './retention.js';
 import type { ThreadStore } from './threads.js';
 import type { CoreEventMap, QueueEntry, ThreadState } from './types.js';
@@ -85,6 +86,17 @@ export class ThreadLifecycle {
     threads.update(threadId, { present, ...(present ? {} : { typing: [] }) });
     if (present) outbox.hurry(threadId);
     events.emit('presence', { thread: threadId, present });
+  }
+
+  /**
+   * Heartbeats: forgets the peers silent for too long. A patient who went silent has left; a
+   * patient whose care team all went silent is waiting again. Returns whether anyone went.
+   */
+  expireSilent(presence: Presence, gone: (silentMs: number) => boolean): boolean {
+    const expired = presence.expire(gone);
+    for (const peer of expired) if (peer.role === 'patient') this.setPresent(peer.id, false);
+    if (expired.length && this.opts.me.role === 'patient') this.setPresent(this.opts.me.id, presence.anyProvider());
+    return expired.length > 0;
   }
 
   markEnded(threadId: string): void {

@@ -1,6 +1,7 @@
 // What the core publishes: the one answer to where the other side of each thread is, and the
 // immutable snapshot of the whole chat that elements render.
 import type { Peer } from '../../protocol/index.js';
+import type { ThreadStore } from './threads.js';
 import type { BoxState, ChatState, Connection, PeerState, Retention, ThreadState } from './types.js';
 
 /** Where the other side of a thread is: the one source for every line of status text. */
@@ -11,6 +12,14 @@ export function peerStateOf(thread: ThreadState, role: Peer['role'], connection:
   if (connection === 'offline') return 'offline';
   if (role === 'patient') return thread.present ? 'here' : 'waiting';
   return thread.inCall ? 'in-call' : 'waiting';
+}
+
+/** Brings every thread's `peerState` up to date before a snapshot is taken. */
+export function refreshPeerStates(threads: ThreadStore, role: Peer['role'], connection: Connection): void {
+  for (const thread of threads.list()) {
+    const peerState = peerStateOf(thread, role, connection);
+    if (peerState !== thread.peerState) threads.update(thread.id, { peerState });
+  }
 }
 
 export interface SnapshotParts {
