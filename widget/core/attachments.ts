@@ -1,7 +1,7 @@
 // Attachments: checking a file before it is sent (size, type by its leading bytes), and
 // rebuilding incoming ones from their chunks.
 import { nanoid } from 'nanoid';
-import { ChunkAssembler, LIMITS, ProtocolError, sniffType, type AttachmentMeta, type ChunkFrame, type MessageFrame } from '../../protocol/index.js';
+import { ChunkAssembler, LIMITS, ProtocolError, sniffType, splitChunks, type AttachmentMeta, type ChunkFrame, type MessageFrame } from '../../protocol/index.js';
 import { formatBytes } from '../format.js';
 import type { AttachmentView } from './types.js';
 
@@ -64,4 +64,28 @@ export class IncomingAttachments {
       );
     return { kind: 'added', update, complete };
   }
+}
+
+/** An outgoing message's files: their metadata, what this page shows of them, and the chunks that carry them. */
+export interface PackedAttachments {
+  metas: AttachmentMeta[];
+  views: AttachmentView[];
+  chunks: Omit<ChunkFrame, 'v'>[];
+}
+
+/** Reads and splits the files of one outgoing message; `read` checks each (and rejects a bad one). */
+export async function packAttachments(
+  files: readonly Blob[],
+  read: (file: Blob) => Promise<{ meta: AttachmentMeta; bytes: Uint8Array }>,
+  to: { from: string; thread: string; message: string },
+): Promise<PackedAttachments> {
+  const packed: PackedAttachments = { metas: [], views: [], chunks: [] };
+  for (const file of files) {
+    const { meta, bytes } = await read(file);
+    packed.metas.push(meta);
+    packed.views.push({ ...meta, blob: new Blob([bytes as BlobPart], { type: meta.mime }), progress: 1 });
+    const parts = splitChunks(bytes, LIMITS.chunkBytes);
+    parts.forEach((data, index) => packed.chunks.push({ type: 'chunk', ...to, attachment: meta.id, index, count: parts.length, data }));
+  }
+  return packed;
 }

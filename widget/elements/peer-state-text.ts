@@ -29,6 +29,22 @@ export function peerStateText(state: PeerState, role: Role): string {
   return HEADER[role][state];
 }
 
+/**
+ * A patient's status line in the queue: the header's words, except that a waiting patient's
+ * line says once how long they have waited ("Waiting 4 min"), not "Waiting" and then the time.
+ */
+export function queueStatusText(state: PeerState, waitedMs: number): string {
+  return state === 'waiting' ? waitingText(waitedMs) : peerStateText(state, 'provider');
+}
+
+/** "Waiting under a minute", "Waiting 5 min", "Waiting 1 h 20 min". */
+export function waitingText(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  if (minutes < 1) return 'Waiting under a minute';
+  if (minutes < 60) return `Waiting ${minutes} min`;
+  return `Waiting ${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
 /** Why sending is over, for the banner above a disabled composer; undefined while one can send. */
 export function blockedText(state: PeerState, patientName: string): string | undefined {
   switch (state) {

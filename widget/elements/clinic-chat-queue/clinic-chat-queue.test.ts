@@ -35,9 +35,9 @@ describe('<clinic-chat-queue>', () => {
 
     expect(items(el).map((b) => b.dataset.id)).to.deep.equal(['zoe', 'ana', 'max']);
     expect(items(el).map((b) => b.getAttribute('aria-label'))).to.deep.equal([
-      'ZOE, waiting',
-      'ANA, 2 unread, waiting',
-      'MAX, waiting',
+      'ZOE, waiting under a minute',
+      'ANA, 2 unread, waiting under a minute',
+      'MAX, waiting under a minute',
     ]);
   });
 
@@ -50,7 +50,7 @@ describe('<clinic-chat-queue>', () => {
     await patients.ana.send('one more');
     await waitUntil(() => badge(el, 'ana') === '99+', 'the badge did not cap at 99+');
 
-    expect(item(el, 'ana').getAttribute('aria-label')).to.equal('ANA, 100 unread, waiting');
+    expect(item(el, 'ana').getAttribute('aria-label')).to.equal('ANA, 100 unread, waiting under a minute');
     expect(item(el, 'ana').querySelector('[part~="badge"]')!.getAttribute('aria-hidden')).to.equal('true');
   });
 
@@ -71,7 +71,7 @@ describe('<clinic-chat-queue>', () => {
 
     expect(item(el, 'ana').querySelector('[part~="queue-status"]')!.textContent).to.equal('Left');
     expect(item(el, 'ana').getAttribute('aria-label')).to.equal('ANA, left');
-    expect(item(el, 'ben').querySelector('[part~="queue-status"]')!.textContent).to.equal('Waiting');
+    expect(item(el, 'ben').querySelector('[part~="queue-status"]')!.textContent).to.equal('Waiting under a minute');
   });
 
   it('marks the patient whose chat is open with aria-current, and none once the box is closed', async () => {
@@ -104,34 +104,34 @@ describe('<clinic-chat-queue>', () => {
     expect(focused(el)).to.equal('ana');
   });
 
-  it('asks for a patient\'s chat with clinic-chat-queue-pick and leaves opening it to the host', async () => {
+  it('opens a patient\'s chat on the core when chosen, with focus on their entry, and dispatches no event', async () => {
     const { provider } = await clinic(['ana', 'ben']);
     const el = await renderQueue(provider);
-    const picked: Array<{ id: string }> = [];
-    el.addEventListener('clinic-chat-queue-pick', (e) => picked.push((e as CustomEvent<{ id: string }>).detail));
+    const events: string[] = [];
+    for (const name of ['clinic-chat-queue-pick', 'clinic-chat-open']) el.addEventListener(name, () => events.push(name));
 
     item(el, 'ben').click();
 
-    expect(picked).to.deep.equal([{ id: 'ben' }]);
-    expect(provider.state.active).to.equal(null);
+    expect([provider.state.active, provider.state.box]).to.deep.equal(['ben', 'open']);
+    expect(el.focusedPatient).to.equal('ben');
+    expect(events).to.deep.equal([]);
   });
 
-  it('asks to toggle alerts with clinic-chat-notifications-change and shows aria-pressed from the state', async () => {
+  it('turns alerts on and off on the core, and shows aria-pressed from the state', async () => {
     const { provider } = await clinic(['ana']);
     const el = await renderQueue(provider);
     const toggle = el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="notify-toggle"]')!;
-    let asked = 0;
-    el.addEventListener('clinic-chat-notifications-change', () => asked++);
 
     toggle.click();
     await el.updateComplete;
-    expect(asked).to.equal(1);
-    expect(toggle.getAttribute('aria-pressed')).to.equal('false');
-
-    provider.setNotifications(true);
-    await el.updateComplete;
+    expect(provider.state.notifications).to.equal(true);
     expect(toggle.getAttribute('aria-pressed')).to.equal('true');
     expect(toggle.textContent!.trim()).to.equal('Alerts on');
+
+    toggle.click();
+    await el.updateComplete;
+    expect(provider.state.notifications).to.equal(false);
+    expect(toggle.getAttribute('aria-pressed')).to.equal('false');
   });
 
   it('says "No patients waiting." when the queue is empty', async () => {

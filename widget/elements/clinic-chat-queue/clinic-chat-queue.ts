@@ -1,28 +1,33 @@
 // The care team's queue: every patient waiting or in the call, with unread badges, how long
-// each has waited and a preview of their last message.
+// each has waited and a preview of their last message. Renders the core's state; every
+// action (open, dismiss, alerts on/off) is a call on the core.
 import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatCore } from '../../core/chat-core.js';
 import type { ChatState, ThreadState } from '../../core/types.js';
+import { displayName } from '../../format.js';
 import { icons } from '../icons.js';
+import { queueStatusText } from '../peer-state-text.js';
 import { base } from '../theme.js';
 import { styles } from './clinic-chat-queue.styles.js';
 
 /**
- * The provider's queue of patients. Up and Down arrows move between patients.
+ * The provider's queue of patients. Up and Down arrows move between patients. Like the box
+ * and the composer it dispatches no events: choosing a patient, dismissing one and the alerts
+ * toggle are calls on `core`, and `<clinic-chat>` follows the core (focus, its `notifications`
+ * property).
  *
  * @summary Patient queue with unread badges and the notification toggle.
  * @tag clinic-chat-queue
  * @csspart queue - The queue's list.
  * @csspart queue-item - One patient's button.
- * @csspart queue-status - Waiting, left or ended, under the patient's name.
- * @csspart queue-waiting - How long a present patient has waited ("Waiting 5 min"), updated each minute.
+ * @csspart queue-status - Under the patient's name, in the box header's words: "Waiting 5 min", "In the video call", "Left", "Chat ended", or "Typing…".
+ * @csspart queue-waiting - The status line of a waiting patient, which says how long they have waited ("Waiting 5 min"), updated each minute.
  * @csspart queue-preview - The last message of the thread, on one line.
  * @csspart badge - The unread count of a patient.
  * @csspart dismiss-button - Removes a patient who has left from the queue.
  * @csspart notify-toggle - Turns sound and desktop notifications on or off.
- * @fires clinic-chat-notifications-change - Internal: the toggle was pressed; `<clinic-chat>` handles it.
  */
 export class ClinicChatQueue extends LitElement {
   static override styles = [base, styles];
@@ -53,6 +58,12 @@ export class ClinicChatQueue extends LitElement {
   /** Moves focus to a patient's entry (after their box closes). */
   focusPatient(id: string): void {
     this.renderRoot.querySelector<HTMLButtonElement>(`[data-id="${CSS.escape(id)}"]`)?.focus();
+  }
+
+  /** The patient whose entry has focus: the one just chosen, whose box should take focus next. */
+  get focusedPatient(): string | undefined {
+    const focused = this.shadowRoot?.activeElement as HTMLElement | null | undefined;
+    return focused?.matches('[part~="queue-item"]') ? focused.dataset.id : undefined;
   }
 
   protected override render() {
@@ -86,9 +97,12 @@ export class ClinicChatQueue extends LitElement {
   }
 
   private renderItem(t: ThreadState, state: ChatState) {
-    const status = t.ended ? 'Chat ended' : t.present ? (t.typing.length ? 'Typing…' : 'Waiting') : 'Left';
+    const typing = t.present && !t.ended && t.typing.length > 0;
+    const status = typing ? 'Typing…' : queueStatusText(t.peerState, this.now - t.arrivedAt);
     const unread = t.unread ? `, ${t.unread} unread` : '';
     const current = state.active === t.id && state.box !== 'closed';
+    const name = displayName(t.patient.name);
+    const previewText = t.lastMessage ? preview(t) : '';
     return html`<li>
       <button
         part="queue-item"
@@ -96,31 +110,34 @@ export class ClinicChatQueue extends LitElement {
         data-id=${t.id}
         data-present=${String(t.present)}
         aria-current=${current ? 'true' : 'false'}
-        aria-label=${`${t.patient.name}${unread}, ${status.toLowerCase()}`}
-        @click=${() => this.pick(t.id)}
+        aria-label=${`${name}${unread}, ${status.toLowerCase()}`}
+        @click=${this.pick}
       >
         <span class="who">
-          <span class="name">${t.patient.name}</span>
-          <span part="queue-status">${status}</span>
-          ${t.present && !t.ended ? html`<span part="queue-waiting">${waitingText(this.now - t.arrivedAt)}</span>` : nothing}
-          ${t.lastMessage ? html`<span part="queue-preview">${preview(t)}</span>` : nothing}
+          <span class="name" title=${name}>${name}</span>
+          <span part=${!typing && t.peerState === 'waiting' ? 'queue-status queue-waiting' : 'queue-status'}>${status}</span>
+          ${previewText ? html`<span part="queue-preview" title=${previewText}>${previewText}</span>` : nothing}
         </span>
         ${t.unread ? html`<span part="badge" aria-hidden="true">${t.unread > 99 ? '99+' : t.unread}</span>` : nothing}
       </button>
       ${t.present
         ? nothing
-        : html`<button part="dismiss-button" type="button" aria-label=${`Dismiss ${t.patient.name}`} @click=${() => this.core?.dismiss(t.id)}>
+        : html`<button part="dismiss-button" type="button" aria-label=${`Dismiss ${name}`} @click=${() => this.core?.dismiss(t.id)}>
             ${icons.close}
           </button>`}
     </li>`;
   }
 
-  private pick(id: string): void {
-    this.dispatchEvent(new CustomEvent('clinic-chat-queue-pick', { detail: { id } }));
-  }
+  private readonly pick = (event: Event): void => {
+    const button = event.currentTarget as HTMLButtonElement;
+    // Safari does not focus a clicked button; focus on the chosen entry is how <clinic-chat>
+    // knows this opening was the user's choice and moves focus into the box.
+    button.focus();
+    this.core?.open(button.dataset.id);
+  };
 
   private toggleNotifications(): void {
-    this.dispatchEvent(new CustomEvent('clinic-chat-notifications-change'));
+    this.core?.setNotifications(!this.state?.notifications);
   }
 
   private onKeydown(event: KeyboardEvent): void {
@@ -134,16 +151,8 @@ export class ClinicChatQueue extends LitElement {
   }
 }
 
-/** "Waiting under a minute", "Waiting 5 min", "Waiting 1 h 20 min". */
-export function waitingText(ms: number): string {
-  const minutes = Math.floor(Math.max(0, ms) / 60_000);
-  if (minutes < 1) return 'Waiting under a minute';
-  if (minutes < 60) return `Waiting ${minutes} min`;
-  return `Waiting ${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-}
-
 function preview(t: ThreadState): string {
   const m = t.lastMessage!;
-  const body = m.text || m.attachments.map((a) => a.name).join(', ');
+  const body = m.text || m.attachments.map((a) => displayName(a.name)).join(', ');
   return m.mine ? `You: ${body}` : body;
 }

@@ -1,6 +1,7 @@
 /// <reference types="mocha" />
 import { expect, html, waitUntil } from '@open-wc/testing';
 import { clinic, stopCores, themed } from '../../testing/element-fixtures.js';
+import { peerStateText } from '../peer-state-text.js';
 import { ClinicChatQueue } from './clinic-chat-queue.js';
 
 ClinicChatQueue.define();
@@ -58,5 +59,23 @@ describe('the rows of <clinic-chat-queue>', () => {
       window.setInterval = realSetInterval;
       window.clearInterval = realClearInterval;
     }
+  });
+
+  it('says a waiting patient is waiting once, with the time, in the box header\'s words otherwise', async () => {
+    const { provider, patients } = await clinic(['ana', 'ben', 'cy']);
+    const el = await themed<ClinicChatQueue>(html`<clinic-chat-queue .core=${provider} .state=${provider.state}></clinic-chat-queue>`);
+    provider.subscribe((state) => (el.state = state));
+    const rowText = (id: string) => el.shadowRoot!.querySelector(`[data-id="${id}"]`)!.textContent!.replace(/\s+/g, ' ').trim();
+
+    provider.setQueue([{ id: 'ben', name: 'BEN', inCall: true }]);
+    patients.cy.stop();
+    await waitUntil(() => row(el, 'cy', 'queue-status') === 'Left', 'the queue did not see CY leave');
+
+    expect(rowText('ana')).to.equal('ANA Waiting under a minute');
+    expect(rowText('ana').match(/waiting/gi)).to.have.length(1);
+    expect(row(el, 'ana', 'queue-waiting')).to.equal('Waiting under a minute');
+    expect(row(el, 'ben', 'queue-status')).to.equal(peerStateText('in-call', 'provider'));
+    expect(row(el, 'cy', 'queue-status')).to.equal(peerStateText('left', 'provider'));
+    expect([row(el, 'ben', 'queue-waiting'), row(el, 'cy', 'queue-waiting')]).to.deep.equal([null, null]);
   });
 });

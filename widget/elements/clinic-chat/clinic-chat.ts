@@ -1,5 +1,6 @@
 // <clinic-chat>: the embeddable chat. Renders the state of the session its controller holds;
-// the inner elements only render and call the core.
+// the inner elements only render and call the core (they dispatch no events), and this element
+// follows the core: it moves focus after box actions and mirrors the alerts toggle.
 import { LitElement, html, nothing } from 'lit';
 import { property, query } from 'lit/decorators.js';
 import type { Role } from '../../../protocol/index.js';
@@ -153,7 +154,20 @@ export class ClinicChat extends LitElement {
       const refocus = ({ thread }: { thread: string }) => {
         if (this.matches(':focus-within')) void this.refocus(thread);
       };
-      const offs = [core.events.on('close', refocus), core.events.on('minimize', refocus)];
+      // A patient chosen in the queue (focus is on their entry): focus goes on to the composer.
+      // An opening the user did not choose (a message re-opened a minimized box) leaves focus.
+      const focusChosen = ({ thread }: { thread: string }) => {
+        if (this.queueEl?.focusedPatient === thread) void this.focusBox();
+      };
+      let alerts = core.state.notifications;
+      const offs = [
+        core.events.on('close', refocus),
+        core.events.on('minimize', refocus),
+        core.events.on('open', focusChosen),
+        core.subscribe(({ notifications }) => {
+          if (notifications !== alerts) this.followAlerts((alerts = notifications));
+        }),
+      ];
       // On a phone an open chat covers the page: it waits in the launcher until the patient opens it.
       if (core.role === 'patient' && this.fullscreen !== 'never' && matchMedia(NARROW_VIEWPORT).matches) core.minimize();
       return () => offs.forEach((off) => off());
@@ -168,8 +182,7 @@ export class ClinicChat extends LitElement {
   /** Opens a patient's chat (provider) or the patient's own box, and puts focus in its composer. */
   async open(patientId?: string): Promise<void> {
     this.session.core?.open(patientId);
-    await this.updateComplete;
-    await this.box?.focusInput();
+    await this.focusBox();
   }
 
   minimize(): void {
@@ -206,8 +219,6 @@ export class ClinicChat extends LitElement {
         exportparts="queue, queue-item, queue-status, queue-waiting, queue-preview, badge, dismiss-button, notify-toggle"
         .core=${this.session.core}
         .state=${state}
-        @clinic-chat-queue-pick=${(e: CustomEvent<{ id: string }>) => this.open(e.detail.id)}
-        @clinic-chat-notifications-change=${this.toggleNotifications}
       ></clinic-chat-queue>
       ${thread && state.box !== 'closed'
         ? this.renderBox(state, thread.id)
@@ -252,9 +263,20 @@ export class ClinicChat extends LitElement {
     else this.queueEl?.focusPatient(thread);
   }
 
-  private toggleNotifications(): void {
-    this.notifications = !this.session.core?.state.notifications;
-    if (this.notifications) this.alerts.requestPermission();
+  private async focusBox(): Promise<void> {
+    await this.updateComplete;
+    await this.box?.focusInput();
+  }
+
+  /**
+   * The core's alerts changed. From the user's toggle (a call on the core from the queue) this
+   * becomes the element's `notifications` and, when it turns them on, the permission request,
+   * still inside the user's click. From the host's `notifications`, which already says so, nothing.
+   */
+  private followAlerts(on: boolean): void {
+    if (on === this.notifications) return;
+    this.notifications = on;
+    if (on) this.alerts.requestPermission();
   }
 
   private onBoxKeydown = (event: KeyboardEvent): void => {

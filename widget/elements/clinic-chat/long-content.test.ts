@@ -105,6 +105,7 @@ describe('<clinic-chat> with long content', () => {
       expect(el.getBoundingClientRect().right).to.be.at.most(provider.getBoundingClientRect().right);
     }
     expect(deepQuery(patient, '[part~="author"]')!.title).to.equal(LONG_STAFF_NAME);
+    expect(deepQuery(provider, '[part~="queue-item"] .name')!.title).to.equal(LONG_NAME);
   });
 
   it('keeps the launcher compact under a long heading', async () => {
@@ -137,6 +138,8 @@ describe('<clinic-chat> with long content', () => {
       deepQuery(provider, '[part~="title"]')!,
       deepQuery(provider, '[part~="author"]')!,
       deepQuery(provider, '[part~="box"]')!,
+      deepQuery(provider, '[part~="queue-item"]')!,
+      deepQuery(provider, '[part~="queue-item"] .name')!,
       attachment,
     ];
     for (const el of shown) {

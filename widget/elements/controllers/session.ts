@@ -40,7 +40,6 @@ export interface SessionHost extends ReactiveControllerHost, HTMLElement {
 interface Basis {
   hub?: string;
   retention: Retention;
-  maxFileSize: number;
   /** Ephemeral mode only. */
   role?: Role;
   meId?: string;
@@ -67,7 +66,7 @@ export class SessionController implements ReactiveController {
   /** Increments on every build and teardown, so a build that awaited its token does not start after a newer one. */
   private _callId = 0;
   private abort?: AbortController;
-  private applied: { visit?: string; queue?: readonly QueueEntry[]; notifications?: boolean } = {};
+  private applied: { visit?: string; queue?: readonly QueueEntry[]; notifications?: boolean; maxFileSize?: number } = {};
   private readonly hooks = new Set<SessionHook>();
   private undo: Array<() => void> = [];
   private warnedName = false;
@@ -130,7 +129,7 @@ export class SessionController implements ReactiveController {
 
   private needsNewSession(basis: Basis): boolean {
     const h = this.host;
-    if (basis.hub !== h.hub || basis.retention !== h.retention || basis.maxFileSize !== h.maxFileSize) return true;
+    if (basis.hub !== h.hub || basis.retention !== h.retention) return true;
     if (!h.hub) {
       // By value: a re-render that passes an equal `me` is the same person.
       if (basis.role !== h.chatRole || basis.room !== h.room || basis.transport !== h.transport) return true;
@@ -167,6 +166,11 @@ export class SessionController implements ReactiveController {
       this.applied.queue = h.queue;
       if (h.queue) core.setQueue(h.queue);
     }
+    if (h.maxFileSize !== this.applied.maxFileSize) {
+      // A new file limit applies to the next file; the conversation stays.
+      this.applied.maxFileSize = h.maxFileSize;
+      core.setMaxFileBytes(h.maxFileSize);
+    }
     if (h.notifications !== this.applied.notifications) {
       this.applied.notifications = h.notifications;
       core.setNotifications(h.notifications);
@@ -177,7 +181,7 @@ export class SessionController implements ReactiveController {
     const h = this.host;
     const key = ++this._callId;
     this.abort = new AbortController();
-    const common = { hub: h.hub, retention: h.retention, maxFileSize: h.maxFileSize };
+    const common = { hub: h.hub, retention: h.retention };
     if (h.hub) {
       this.basis = { ...common, token: h.token, getToken: h.getToken };
       void this.buildForHub(h.hub, key, this.abort.signal);
@@ -222,7 +226,7 @@ export class SessionController implements ReactiveController {
     const h = this.host;
     const core = new ChatCore({ me, transport, retention: h.retention, visit, maxFileBytes: h.maxFileSize });
     this.current = core;
-    this.applied = { visit: h.visit, queue: h.queue, notifications: h.notifications };
+    this.applied = { visit: h.visit, queue: h.queue, notifications: h.notifications, maxFileSize: h.maxFileSize };
     this.undo = CORE_EVENTS.map((name) => core.events.on(name, (detail) => emit(h, `clinic-chat-${name}`, detail as never)));
     core.setNotifications(h.notifications);
     if (h.queue) core.setQueue(h.queue);
