@@ -54,7 +54,7 @@ const STATS_WAIT_MS = 3000;
 /** Per run, on top of warm-up, duration and grace: start-up (each hub's), connecting, stopping. */
 const runOverheadBoundMs = (target: Target) => (hubsOf(target) + 1) * SERVER_START_TIMEOUT_MS + 20_000;
 /** The most the bench waits, when it gives up or is stopped, to drop its PostgreSQL schemas. */
-const CLEANUP_TIMEOUT_MS = 10_000;
+const CLEANUP_TIMEOUT_MS = 15_000;
 
 function hubsOf(target: Target): number {
   return target === 'hubs-2-redis' ? 2 : 1;
@@ -167,9 +167,12 @@ async function deploy(target: Target, settings: Settings, dataDir: string): Prom
   const start = { timeoutMs: SERVER_START_TIMEOUT_MS, ...(settings.profileDir !== undefined && { profileDir: settings.profileDir }) };
   if (target === 'bare') {
     const { server, hello } = await ServerProcess.start<{ wsUrl: string }>('bare relay', './bare-relay.ts', {}, start);
-    return { servers: [server], endpoint: { kind: 'bare', url: hello.wsUrl } };
+    const deployment: Deployment = { servers: [server], endpoint: { kind: 'bare', url: hello.wsUrl } };
+    deployed.add(deployment);
+    return deployment;
   }
   const deployment: Deployment = { servers: [], endpoint: { kind: 'bare', url: '' } };
+  deployed.add(deployment);
   try {
     if (POSTGRES_TARGETS.has(target)) deployment.schema = await BenchSchema.create(settings.postgresUrl);
     if (target === 'hubs-2-redis') deployment.redis = await RedisProcess.start();
@@ -196,8 +199,12 @@ async function deploy(target: Target, settings: Settings, dataDir: string): Prom
   }
 }
 
+/** Deployments not yet stopped: a bench that gives up or is stopped stops them before it drops their schemas. */
+const deployed = new Set<Deployment>();
+
 /** Stops the servers, then what they used; drops the schema. */
 async function undeploy(deployment: Deployment): Promise<void> {
+  deployed.delete(deployment);
   await Promise.all(deployment.servers.map((server) => server.stop()));
   await deployment.redis?.stop();
   await deployment.schema?.drop();
@@ -322,18 +329,23 @@ async function main(): Promise<void> {
 let leaving = false;
 
 /**
- * Exits with `code` after dropping any PostgreSQL schema still there (a run cut short). Server
- * and Redis processes are killed, and the temp folder removed, by the 'exit' handlers.
+ * Exits with `code` after stopping a run cut short (its servers close their database
+ * connections) and dropping any PostgreSQL schema still there. Whatever is left when the time
+ * is up — server and Redis processes, the temp folder — goes in the 'exit' handlers.
  */
 async function leave(code: number): Promise<void> {
   if (leaving) return;
   leaving = true;
   setTimeout(() => process.exit(code), CLEANUP_TIMEOUT_MS).unref();
-  await dropAll().catch((error: unknown) => progress(`bench: could not drop its PostgreSQL schemas: ${error instanceof Error ? error.message : String(error)}`));
+  const failed = (error: unknown) => progress(`bench: cleaning up: ${error instanceof Error ? error.message : String(error)}`);
+  await Promise.all([...deployed].map((deployment) => undeploy(deployment).catch(failed)));
+  await dropAll().catch(failed);
   process.exit(code);
 }
 
 main().catch((error: unknown) => {
+  // A run cut short by the watchdog or a signal fails as its servers go: that is not news.
+  if (leaving) return;
   if (error instanceof UsageError) console.error(`${error.message}\n${USAGE}`);
   else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   void leave(1);
