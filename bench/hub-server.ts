@@ -5,6 +5,7 @@
 // would type); everything else — heartbeats, backpressure, validation — is the hub's default.
 // One org per patient/provider pair, so that fan-out is one socket, as in the bare relay.
 // Started by hub.bench.ts with one JSON argument (HubServerConfig).
+import type { LevelWithSilent } from 'pino';
 import { createHub } from '../hub/hub.js';
 import { createTestOrg } from '../hub/testing/tokens.js';
 import { serveControl } from './server-control.js';
@@ -21,6 +22,8 @@ export interface HubServerConfig {
    * another hub has set up: the tokens that hub minted are valid here too (the keys are in the database).
    */
   pairs: number;
+  /** The hub's log level; default silent (a log line per refusal would cost the hub more than the refusal). */
+  logLevel?: LevelWithSilent;
 }
 
 export interface HubServerHello {
@@ -40,7 +43,7 @@ const hub = await createHub({
   ephemeral: config.ephemeral,
   ...(config.database !== undefined && { database: config.database }),
   ...(config.redis !== undefined && { redis: config.redis }),
-  logLevel: 'silent',
+  logLevel: config.logLevel ?? 'silent',
   gateway: { perConnectionPerSecond: UNLIMITED, perUserPerMinute: UNLIMITED },
 });
 

@@ -224,7 +224,9 @@ export function formatTables(results: RunResult[], targets: Target[]): string {
       const ratios = ratioColumns.map(([t, base]) => {
         const r = byTarget.get(t);
         const b = byTarget.get(base);
-        return ratio && r && b ? `${(ratio(r) / ratio(b)).toFixed(2)}×` : '';
+        if (!ratio || !r || !b) return '';
+        const quotient = ratio(r) / ratio(b);
+        return Number.isFinite(quotient) ? `${quotient.toFixed(2)}×` : 'n/a';
       });
       lines.push([label, ...cells, ...ratios]);
     }
