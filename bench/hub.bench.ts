@@ -13,9 +13,9 @@ import { parseArgs } from 'node:util';
 import type { LevelWithSilent } from 'pino';
 import type { HubServerConfig, HubServerHello } from './hub-server.js';
 import { Fleet, type Endpoint } from './load.js';
-import { BenchSchema, DEFAULT_POSTGRES_URL, dropAll } from './postgres.js';
+import { BenchSchema, DEFAULT_POSTGRES_URL, describeServer, dropAll } from './postgres.js';
 import { cpuBetween, machineBusyMs, processCpuMs, processesCpuMs } from './proc.js';
-import { RedisProcess } from './redis.js';
+import { RedisProcess, redisVersion } from './redis.js';
 import { POSTGRES_TARGETS, TARGET_LABELS, formatNotes, formatTables, percentile, summarise, type RunResult, type Target } from './report.js';
 import { ServerProcess } from './servers.js';
 
@@ -313,6 +313,10 @@ async function main(): Promise<void> {
 
   const started = performance.now();
   const fsync = probeFsync(tmp);
+  const services = [
+    ...(settings.targets.some((t) => POSTGRES_TARGETS.has(t)) ? [`${await describeServer(settings.postgresUrl)}, a fresh schema per run`] : []),
+    ...(settings.targets.includes('hubs-2-redis') ? [`Redis ${redisVersion()} (the bench's own redis-server per run, no persistence)`] : []),
+  ];
   progress(
     `bench: ${settings.pairs} pairs (${settings.pairs * 2} clients), rates ${settings.rates.join(', ')} msg/s, ` +
       `${settings.warmupMs / 1000} s warm-up + ${settings.durationMs / 1000} s measured + ≤ ${settings.graceMs / 1000} s grace, targets ${settings.targets.join(', ')}`,
@@ -334,6 +338,7 @@ async function main(): Promise<void> {
   console.log(`- command: npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`);
   console.log(`- machine: ${availableParallelism()} cores (${cpu}), ${process.platform} ${release()} ${arch()}, node ${process.version}`);
   console.log(`- disk: fdatasync of a 4 KiB append in ${tmpdir()}: p50 ${fsync.p50.toFixed(2)} ms, p99 ${fsync.p99.toFixed(2)} ms (${fsync.count} calls)`);
+  for (const service of services) console.log(`- ${service}`);
   console.log(
     `- load: ${settings.pairs} patient/provider pairs (${settings.pairs * 2} clients), one org per pair; ${settings.textChars}-character texts; ` +
       `${settings.warmupMs / 1000} s warm-up, ${settings.durationMs / 1000} s measured, ≤ ${settings.graceMs / 1000} s grace; a fresh server per run`,

@@ -56,6 +56,19 @@ export class BenchSchema {
   }
 }
 
+/** The server's version and the settings that decide what a commit costs, for the report's header. */
+export async function describeServer(serverUrl: string): Promise<string> {
+  const result = await onServer(serverUrl, (client) =>
+    client.query<{ name: string; setting: string }>(
+      "select name, setting from pg_settings where name in ('server_version', 'synchronous_commit', 'fsync', 'wal_sync_method') order by name",
+    ),
+  );
+  const settings = new Map(result.rows.map((row) => [row.name, row.setting]));
+  const version = settings.get('server_version') ?? 'unknown version';
+  settings.delete('server_version');
+  return `PostgreSQL ${version} (${[...settings].map(([name, setting]) => `${name} ${setting}`).join(', ')})`;
+}
+
 /** Drops every schema this process made and has not dropped yet. */
 export async function dropAll(): Promise<void> {
   for (const [serverUrl, schemas] of live) {

@@ -2,7 +2,7 @@
 // with persistence off (nothing the hubs put there outlives the run). Like the bench's server
 // processes it goes when the bench's end of its stdin closes, however the bench ends (even
 // SIGKILL): a shell starts it, prints its pid, and stops it when stdin reaches its end.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -90,6 +90,12 @@ export class RedisProcess {
     }
     this.guard.kill('SIGKILL');
   }
+}
+
+/** `redis-server --version`, for the report's header. */
+export function redisVersion(): string {
+  const result = spawnSync('redis-server', ['--version'], { encoding: 'utf8', timeout: 5000 });
+  return /v=(\S+)/.exec(result.stdout ?? '')?.[1] ?? 'unknown version';
 }
 
 function commandOf(pid: number): string {
