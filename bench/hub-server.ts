@@ -1,9 +1,11 @@
 // The hub under test, in its own process so that it does not share an event loop with the
-// load generator: persistent (SQLite file in a temp folder, WAL, synchronous=FULL) or relay
-// mode (`ephemeral`). Rate limits are raised out of the way (the bench offers more than a
-// real patient would type); everything else — heartbeats, backpressure, validation — is the
-// hub's default. One org per patient/provider pair, so that fan-out is one socket, as in the
-// bare relay. Started by hub.bench.ts with one JSON argument (HubServerConfig).
+// load generator: persistent (SQLite file in a temp folder, WAL, synchronous=FULL, or a
+// PostgreSQL schema), relay mode (`ephemeral`), or one of several hubs sharing PostgreSQL and
+// Redis. Rate limits are raised out of the way (the bench offers more than a real patient
+// would type); everything else — heartbeats, backpressure, validation — is the hub's default.
+// One org per patient/provider pair, so that fan-out is one socket, as in the bare relay.
+// Started by hub.bench.ts with one JSON argument (HubServerConfig).
+import type { LevelWithSilent } from 'pino';
 import { createHub } from '../hub/hub.js';
 import { createTestOrg } from '../hub/testing/tokens.js';
 import { serveControl } from './server-control.js';
@@ -11,7 +13,17 @@ import { serveControl } from './server-control.js';
 export interface HubServerConfig {
   dataDir: string;
   ephemeral: boolean;
+  /** A postgres:// URL (a fresh schema); default a SQLite file in dataDir. */
+  database?: string;
+  /** Several hubs: the Redis they share, and a key prefix of this run's own. */
+  redis?: { url: string; keyPrefix: string };
+  /**
+   * Orgs to create, one per pair, and whose tokens to mint. 0 for a hub that joins a database
+   * another hub has set up: the tokens that hub minted are valid here too (the keys are in the database).
+   */
   pairs: number;
+  /** The hub's log level; default silent (a log line per refusal would cost the hub more than the refusal). */
+  logLevel?: LevelWithSilent;
 }
 
 export interface HubServerHello {
@@ -29,7 +41,9 @@ const hub = await createHub({
   port: 0,
   dataDir: config.dataDir,
   ephemeral: config.ephemeral,
-  logLevel: 'silent',
+  ...(config.database !== undefined && { database: config.database }),
+  ...(config.redis !== undefined && { redis: config.redis }),
+  logLevel: config.logLevel ?? 'silent',
   gateway: { perConnectionPerSecond: UNLIMITED, perUserPerMinute: UNLIMITED },
 });
 
@@ -43,8 +57,8 @@ db.transaction = () => {
   return transaction();
 };
 
-// Orgs in one transaction: 500 orgs with a key and an origin each would otherwise be 1,500
-// fsyncs before the bench could start.
+// Orgs in one transaction, through the hub's own repositories on either database: 500 orgs
+// with a key and an origin each would otherwise be 1,500 commits (fsyncs) before the bench could start.
 const orgs = await db.transaction().execute(async (trx) => {
   const created = [];
   for (let i = 0; i < config.pairs; i++) created.push(await createTestOrg({ ...hub.ctx, db: trx }, { name: `Bench clinic ${i}` }));

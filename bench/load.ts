@@ -7,7 +7,10 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { LOOP_RESOLUTION_MS, excessDelay } from './server-control.js';
 import { WebSocket } from './ws.js';
 
-export type Endpoint = { kind: 'bare'; url: string } | { kind: 'hub'; url: string; tokens: ReadonlyArray<readonly [string, string]> };
+/** Where clients connect. On the hub, patients and providers may be on different hubs (one org, two hubs, Redis between). */
+export type Endpoint =
+  | { kind: 'bare'; url: string }
+  | { kind: 'hub'; patientUrl: string; providerUrl: string; tokens: ReadonlyArray<readonly [string, string]> };
 
 export interface Pair {
   index: number;
@@ -287,7 +290,7 @@ function indexOf(run: RunRecord, id: string): number | undefined {
 
 /** Opens one client; on the hub it authenticates and resumes (the widget's handshake) before it counts as open. */
 async function openSocket(endpoint: Endpoint, index: number, role: 'patient' | 'provider', timeoutMs: number, opened: WebSocket[]): Promise<WebSocket> {
-  const url = endpoint.kind === 'bare' ? `${endpoint.url}?pair=${index}&role=${role}` : endpoint.url;
+  const url = endpoint.kind === 'bare' ? `${endpoint.url}?pair=${index}&role=${role}` : role === 'patient' ? endpoint.patientUrl : endpoint.providerUrl;
   const ws = new WebSocket(url, { perMessageDeflate: false });
   opened.push(ws);
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
-// CPU time from /proc, read by the bench itself: a server's (there even when it is too busy to
-// answer) and the whole machine's (to see whether something else ran during a measurement).
+// CPU time from /proc, read by the bench itself: each server process's (there even when it is
+// too busy to answer), the PostgreSQL backends' and Redis's that serve it, and the whole
+// machine's (to see whether something else ran during a measurement).
 // Linux only; elsewhere these say undefined and the figures print as n/a.
 import { readFileSync } from 'node:fs';
 
@@ -16,6 +17,27 @@ export function processCpuMs(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** CPU time of each of `pids` that is still running, ms: a process that has exited is left out. */
+export function processesCpuMs(pids: Iterable<number>): Map<number, number> {
+  const times = new Map<number, number>();
+  for (const pid of pids) {
+    const ms = processCpuMs(pid);
+    if (ms !== undefined) times.set(pid, ms);
+  }
+  return times;
+}
+
+/**
+ * CPU used between two readings of `processesCpuMs`, ms. A process first seen in `last` was
+ * born in between, so all its time counts; one missing from `last` exited, and its time since
+ * `first` is lost (short-lived processes are undercounted, never overcounted).
+ */
+export function cpuBetween(first: Map<number, number>, last: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of last) total += ms - (first.get(pid) ?? 0);
+  return total;
 }
 
 /** CPU time spent not idle, summed over all cores, ms (user, nice, system, irq, softirq, steal). */

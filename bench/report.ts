@@ -2,13 +2,21 @@
 import type { RunRecord } from './load.js';
 import type { ServerStats } from './server-control.js';
 
-export type Target = 'bare' | 'hub' | 'relay';
+export type Target = 'bare' | 'hub' | 'relay' | 'hub-pg' | 'hubs-2-redis';
 
 export const TARGET_LABELS: Record<Target, string> = {
   bare: 'bare ws relay',
   hub: 'hub, SQLite',
   relay: 'hub, relay mode',
+  'hub-pg': 'hub, PostgreSQL',
+  'hubs-2-redis': '2 hubs, PostgreSQL + Redis',
 };
+
+/** Targets whose hubs keep their data in PostgreSQL (a fresh schema per run). */
+export const POSTGRES_TARGETS: ReadonlySet<Target> = new Set(['hub-pg', 'hubs-2-redis']);
+
+/** Besides "÷ bare": the one-hub run a multi-hub target is compared with (what the extra hubs cost). */
+const BASELINES: Partial<Record<Target, Target>> = { 'hubs-2-redis': 'hub-pg' };
 
 export interface RunResult {
   target: Target;
@@ -39,10 +47,19 @@ export interface RunResult {
   closes: Record<string, number>;
   /** False when the server's own figures (event loop, transactions) did not cover the window (they are NaN then). */
   serverStats: boolean;
+  /** All server processes of the target together (both hubs of a 2-hub target). */
   serverCpuPct: number;
+  /** Per server process, in start order (one entry for one server). */
+  serverCpuPcts: number[];
+  /** The worst of the server processes. */
   serverLoopP99Ms: number;
   serverLoopMaxMs: number;
+  /** All server processes together. */
   serverRssMb: number;
+  /** The PostgreSQL backends serving the hubs' connections, when the target uses PostgreSQL. */
+  databaseCpuPct?: number;
+  /** The bench's own redis-server, when the target uses Redis. */
+  redisCpuPct?: number;
   messagesPerTransaction?: number;
   generatorCpuPct: number;
   generatorLoopP99Ms: number;
@@ -50,24 +67,32 @@ export interface RunResult {
   otherCpuPct: number;
 }
 
-/** What the bench learnt about the server during the window. */
+/** What the bench learnt about the server processes during the window. */
 export interface ServerWindow {
-  /** The server's CPU, % of one core, from /proc (NaN where there is none). */
-  cpuPct: number;
+  /** Each server process's CPU, % of one core, from /proc (NaN where there is none). */
+  cpuPcts: number[];
+  /** PostgreSQL backends and the bench's redis-server, % of one core, where the target has them. */
+  databaseCpuPct?: number;
+  redisCpuPct?: number;
   /** Every process on the machine, % of one core, from /proc. */
   machinePct: number;
-  /** The server's own answers at the window's start and end; missing when it did not answer in time. */
-  before?: ServerStats;
-  after?: ServerStats;
+  /** Each server's own answers at the window's start and end; undefined when it did not answer in time. */
+  before: Array<ServerStats | undefined>;
+  after: Array<ServerStats | undefined>;
 }
 
 /**
- * The server's own figures count only if it answered close enough to the window's edges to
- * cover most of it: a saturated hub reads its control pipe late, or not at all.
+ * The servers' own figures count only if every one answered close enough to the window's edges
+ * to cover most of it: a saturated hub reads its control pipe late, or not at all.
  */
 export function summarise(target: Target, run: RunRecord, window: ServerWindow): RunResult {
-  const { before, after } = window;
-  const covered = before && after && after.wallMs - before.wallMs >= 0.5 * run.spec.durationMs ? { before, after } : undefined;
+  const spans = window.before.map((before, i) => {
+    const after = window.after[i];
+    return before && after && after.wallMs - before.wallMs >= 0.5 * run.spec.durationMs ? { before, after } : undefined;
+  });
+  const covered = spans.length > 0 && spans.every((span) => span !== undefined) ? (spans as Array<{ before: ServerStats; after: ServerStats }>) : undefined;
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  const serverCpuPct = sum(window.cpuPcts);
   const seconds = run.spec.durationMs / 1000;
   const inWindow = (t: number) => t >= run.windowStart && t < run.windowEnd;
   let sentInWindow = 0;
@@ -100,7 +125,9 @@ export function summarise(target: Target, run: RunRecord, window: ServerWindow):
       if (Number.isNaN(run.receivedAt[k])) ackedNotDelivered++;
     }
   }
-  const transactions = covered ? (covered.after.counters.transactions ?? 0) - (covered.before.counters.transactions ?? 0) : 0;
+  const transactions = covered ? sum(covered.map(({ before, after }) => (after.counters.transactions ?? 0) - (before.counters.transactions ?? 0))) : 0;
+  const rss = window.after.map((stats) => stats?.rssMb ?? Number.NaN);
+  const generatorCpuPct = (100 * run.generator.cpuMs) / run.generator.wallMs;
   return {
     target,
     rate: run.spec.rate,
@@ -122,13 +149,16 @@ export function summarise(target: Target, run: RunRecord, window: ServerWindow):
     retried: run.retried,
     closes: run.closes,
     serverStats: covered !== undefined,
-    serverCpuPct: window.cpuPct,
-    serverLoopP99Ms: covered?.after.loopDelayP99Ms ?? Number.NaN,
-    serverLoopMaxMs: covered?.after.loopDelayMaxMs ?? Number.NaN,
-    serverRssMb: after?.rssMb ?? Number.NaN,
+    serverCpuPct,
+    serverCpuPcts: window.cpuPcts,
+    serverLoopP99Ms: covered ? Math.max(...covered.map(({ after }) => after.loopDelayP99Ms)) : Number.NaN,
+    serverLoopMaxMs: covered ? Math.max(...covered.map(({ after }) => after.loopDelayMaxMs)) : Number.NaN,
+    serverRssMb: sum(rss),
+    ...(window.databaseCpuPct !== undefined && { databaseCpuPct: window.databaseCpuPct }),
+    ...(window.redisCpuPct !== undefined && { redisCpuPct: window.redisCpuPct }),
     ...(target !== 'bare' && transactions > 0 && { messagesPerTransaction: ackedInWindow / transactions }),
-    generatorCpuPct: (100 * run.generator.cpuMs) / run.generator.wallMs,
-    otherCpuPct: Math.max(0, window.machinePct - window.cpuPct - (100 * run.generator.cpuMs) / run.generator.wallMs),
+    generatorCpuPct,
+    otherCpuPct: Math.max(0, window.machinePct - serverCpuPct - (window.databaseCpuPct ?? 0) - (window.redisCpuPct ?? 0) - generatorCpuPct),
     generatorLoopP99Ms: run.generator.loopDelayP99Ms,
   };
 }
@@ -143,7 +173,8 @@ export function percentile(values: number[], p: number): number {
 /** Other processes' CPU (% of a core) above which a run is flagged as disturbed. */
 const NOISY_PCT = 15;
 
-type Row = [label: string, value: (r: RunResult) => string, ratio?: (r: RunResult) => number];
+/** A table row; `applies` leaves it out of a table where no target has the figure. */
+type Row = [label: string, value: (r: RunResult) => string, ratio?: (r: RunResult) => number, applies?: (r: RunResult) => boolean];
 
 const ROWS: Row[] = [
   ['sent, msg/s', (r) => int(r.sentPerSec)],
@@ -155,32 +186,47 @@ const ROWS: Row[] = [
   ['acked', (r) => (r.acked === undefined ? '—' : int(r.acked))],
   ['ack p50 / p99, ms', (r) => (r.ackP50Ms === undefined ? '—' : `${ms(r.ackP50Ms)} / ${ms(r.ackP99Ms!)}`)],
   ['messages per transaction', (r) => (r.messagesPerTransaction === undefined ? '—' : r.messagesPerTransaction.toFixed(1))],
-  ['server CPU, % of a core', (r) => int(r.serverCpuPct)],
+  ['server CPU, % of a core', (r) => (r.serverCpuPcts.length > 1 ? `${int(r.serverCpuPct)} (${r.serverCpuPcts.map(int).join(' + ')})` : int(r.serverCpuPct))],
+  ['PostgreSQL backends\' CPU, % of a core', (r) => (r.databaseCpuPct === undefined ? '—' : int(r.databaseCpuPct)), undefined, (r) => r.databaseCpuPct !== undefined],
+  ['Redis CPU, % of a core', (r) => (r.redisCpuPct === undefined ? '—' : int(r.redisCpuPct)), undefined, (r) => r.redisCpuPct !== undefined],
   ['server event-loop delay p99, ms', (r) => ms(r.serverLoopP99Ms)],
   ['generator CPU, % of a core', (r) => int(r.generatorCpuPct)],
   ['sender lag p99, ms', (r) => ms(r.senderLagP99Ms)],
   ['other processes\' CPU, % of a core', (r) => int(r.otherCpuPct)],
 ];
 
-/** One markdown table per offered rate: targets side by side, then hub/bare ratios. */
+/**
+ * One markdown table per offered rate: targets side by side, then each hub ÷ the bare relay,
+ * then each multi-hub target ÷ its one-hub baseline (what the extra hub costs).
+ */
 export function formatTables(results: RunResult[], targets: Target[]): string {
   const rates = [...new Set(results.map((r) => r.rate))];
-  const compared = targets.filter((t) => t !== 'bare');
-  const ratioColumns = targets.includes('bare') ? compared : [];
+  const ratioColumns: Array<[Target, Target]> = [
+    ...(targets.includes('bare') ? targets.filter((t) => t !== 'bare').map((t): [Target, Target] => [t, 'bare']) : []),
+    ...targets.flatMap((t): Array<[Target, Target]> => {
+      const baseline = BASELINES[t];
+      return baseline && targets.includes(baseline) ? [[t, baseline]] : [];
+    }),
+  ];
+  const short = (t: Target) => (t === 'bare' ? 'bare' : TARGET_LABELS[t]);
   const out: string[] = [];
   for (const rate of rates) {
-    const byTarget = new Map(results.filter((r) => r.rate === rate).map((r) => [r.target, r]));
-    const header = [`offered ${int(rate)} msg/s`, ...targets.map((t) => TARGET_LABELS[t]), ...ratioColumns.map((t) => `${TARGET_LABELS[t]} ÷ bare`)];
+    const atRate = results.filter((r) => r.rate === rate);
+    const byTarget = new Map(atRate.map((r) => [r.target, r]));
+    const header = [`offered ${int(rate)} msg/s`, ...targets.map((t) => TARGET_LABELS[t]), ...ratioColumns.map(([t, base]) => `${TARGET_LABELS[t]} ÷ ${short(base)}`)];
     const lines = [header, header.map(() => '---')];
-    for (const [label, value, ratio] of ROWS) {
+    for (const [label, value, ratio, applies] of ROWS) {
+      if (applies && !atRate.some(applies)) continue;
       const cells = targets.map((t) => {
         const r = byTarget.get(t);
         return r ? value(r) : 'n/a';
       });
-      const ratios = ratioColumns.map((t) => {
+      const ratios = ratioColumns.map(([t, base]) => {
         const r = byTarget.get(t);
-        const bare = byTarget.get('bare');
-        return ratio && r && bare ? `${(ratio(r) / ratio(bare)).toFixed(2)}×` : '';
+        const b = byTarget.get(base);
+        if (!ratio || !r || !b) return '';
+        const quotient = ratio(r) / ratio(b);
+        return Number.isFinite(quotient) ? `${quotient.toFixed(2)}×` : 'n/a';
       });
       lines.push([label, ...cells, ...ratios]);
     }
@@ -196,7 +242,7 @@ export function formatNotes(results: RunResult[]): string {
       const extra = [
         `wire p50/p99 ${ms(r.wireP50Ms)}/${ms(r.wireP99Ms)} ms`,
         `server loop max ${ms(r.serverLoopMaxMs)} ms`,
-        `server rss ${int(r.serverRssMb)} MB`,
+        `server rss ${int(r.serverRssMb)} MB${r.serverCpuPcts.length > 1 ? ` (all ${r.serverCpuPcts.length} processes)` : ''}`,
         `generator loop p99 ${ms(r.generatorLoopP99Ms)} ms`,
         ...(r.ackedNotDelivered === undefined ? [] : [`acked but not delivered ${r.ackedNotDelivered}`]),
         `duplicates ${r.duplicates}`,
