@@ -15,9 +15,9 @@ export function dialectOf(db: Kysely<any>): DialectName {
 
 /** PostgreSQL SQLSTATE classes that mean "the server is not reachable or not serving now". */
 const UNAVAILABLE_SQLSTATE = /^(08|57P0[123]|53300)/;
-/** Node socket errors and pg's own messages for a lost or refused connection. */
+/** Node socket errors and pg's own messages for a lost, refused or silent connection. */
 const UNAVAILABLE_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection refused/i;
+const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection refused|Query read timeout/i;
 
 /**
  * True when a query failed because the database could not be reached (as opposed to a bad

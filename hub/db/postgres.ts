@@ -8,6 +8,12 @@ export interface PostgresOptions {
   max?: number;
   /** How long a query waits for a connection before it fails (and the hub answers `overloaded` / 503). */
   connectTimeoutMs?: number;
+  /**
+   * How long a query waits for its answer before it fails (0: for ever). A connection whose
+   * peer went silent (a cut network sends no reset) would otherwise hold a message, and the
+   * sender's ack or refusal, until the operating system gives the TCP connection up.
+   */
+  queryTimeoutMs?: number;
   /** Called when an idle pooled connection breaks (the pool drops it; the next query reconnects). */
   onIdleError?: (error: Error) => void;
 }
@@ -25,6 +31,7 @@ export function postgresDialect(url: string, options: PostgresOptions = {}): { d
     max: options.max ?? 10,
     // pg waits for a connection forever by default; a hub whose database is gone must refuse instead.
     connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
+    query_timeout: options.queryTimeoutMs ?? 5000,
     keepAlive: true,
     types,
   });

@@ -31,6 +31,7 @@ import { getPatientByExternalId } from '../db/repositories/people.js';
 import type { Attachment, Message } from '../db/tables.js';
 import { DeferredWrites } from '../domain/deferred-writes.js';
 import { MessageWriter } from '../domain/message-writer.js';
+import { MessageAdmission, turnAway } from './admission.js';
 import { liveItem, type Envelope, type Route } from './broker.js';
 import { PresenceView, CARE_TEAM, presentPatient } from './presence.js';
 import type { Present } from './presence-store.js';
@@ -96,6 +97,7 @@ export class Gateway {
   private readonly registry = new Registry();
   private readonly sessions = new Set<Session>();
   private readonly writer: MessageWriter;
+  private readonly admission: MessageAdmission;
   private readonly deferred: DeferredWrites;
   private readonly uploads = new WeakMap<Session, Map<string, Upload>>();
   private readonly chains = new WeakMap<Session, Promise<void>>();
@@ -114,6 +116,7 @@ export class Gateway {
   ) {
     this.options = { ...DEFAULT_GATEWAY_OPTIONS, ...options };
     this.writer = new MessageWriter(ctx.db);
+    this.admission = new MessageAdmission(ctx.health);
     this.deferred = new DeferredWrites(ctx.db, (error) =>
       ctx.log.error({ err: error instanceof Error ? error.message : String(error) }, 'cursor/audit write failed'),
     );
@@ -190,6 +193,7 @@ export class Gateway {
   /** Frames of one socket are handled in order; a failure in one never stops the next. */
   private enqueue(session: Session, task: () => Promise<void>): void {
     const next = (this.chains.get(session) ?? Promise.resolve()).then(task).catch((error: unknown) => {
+      if (this.admission.frameFailed(session, error)) return;
       this.ctx.log.error({ session: session.id, err: error instanceof Error ? error.message : String(error) }, 'frame handling failed');
       session.send({ type: 'error', code: 'internal', message: 'the hub could not handle that frame' });
     });
@@ -211,7 +215,7 @@ export class Gateway {
     if (!identity) return this.refuse(session, 'unauthorized', 'the first frame must be auth', CLOSE.unauthorized);
     switch (frame.type) {
       case 'message':
-        return this.onMessage(session, identity, frame);
+        return this.admission.message(session, frame, () => this.onMessage(session, identity, frame));
       case 'chunk':
         return this.onChunk(session, identity, frame);
       case 'delivered':
@@ -350,19 +354,11 @@ export class Gateway {
   // ---- messages --------------------------------------------------------------------------
 
   private async onMessage(session: Session, identity: Identity, frame: MessageFrame): Promise<void> {
-    // Order: after a message of this thread was turned away for now, later ones wait for its resend,
-    // so a retried message never lands after one its sender wrote later.
-    const waitingFor = session.resendFirst.get(frame.thread);
-    if (waitingFor !== undefined && waitingFor !== frame.id) {
-      session.send({ type: 'error', code: 'overloaded', message: 'an earlier message is waiting to be resent', ref: frame.id });
-      return;
-    }
-    session.resendFirst.delete(frame.thread);
     if (this.writer.backlog >= this.options.maxWriteBacklog) {
       // Refuse rather than queue without bound; the sender's outbox retries with backoff.
-      return this.turnAway(session, frame, 'overloaded', 'the hub is busy; the message will be retried');
+      return turnAway(session, frame, 'overloaded', 'the hub is busy; the message will be retried');
     }
-    if (!(await this.allow(session, identity))) return this.turnAway(session, frame, 'rate-limited', 'too many messages; slow down');
+    if (!(await this.allow(session, identity))) return turnAway(session, frame, 'rate-limited', 'too many messages; slow down');
     const ref = await this.conversationFor(session, identity, frame.thread, frame.id);
     if (!ref) return;
     if (identity.kind === 'staff' && (await this.optedOut(identity.orgId, frame.thread))) {
@@ -382,7 +378,7 @@ export class Gateway {
     const size = frame.attachments.reduce((n, a) => n + a.size, 0);
     if (pendingBytes + size > this.options.maxUploadBytes) {
       // Transient: once earlier uploads finish, this one fits; the sender's outbox retries.
-      return this.turnAway(session, frame, 'overloaded', 'too many attachment bytes in flight; retrying');
+      return turnAway(session, frame, 'overloaded', 'too many attachment bytes in flight; retrying');
     }
     uploads.set(frame.id, {
       frame,
@@ -391,12 +387,6 @@ export class Gateway {
       bytes: 0,
       lastChunkAt: Date.now(),
     });
-  }
-
-  /** A refusal for now (the sender retries): later messages of the thread wait until this one comes again. */
-  private turnAway(session: Session, frame: MessageFrame, code: 'overloaded' | 'rate-limited', message: string): void {
-    session.resendFirst.set(frame.thread, frame.id);
-    session.send({ type: 'error', code, message, ref: frame.id });
   }
 
   private async onChunk(session: Session, identity: Identity, frame: ChunkFrame): Promise<void> {
@@ -458,6 +448,7 @@ export class Gateway {
         }
       },
       (error: unknown) => {
+        if (this.admission.commitFailed(session, frame, error)) return;
         this.ctx.log.error({ session: session.id, err: error instanceof Error ? error.message : String(error) }, 'message not stored');
         session.send({ type: 'error', code: 'internal', message: 'the message could not be stored; it will be retried', ref: frame.id });
       },
