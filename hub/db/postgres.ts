@@ -14,8 +14,8 @@ export interface PostgresOptions {
    * sender's ack or refusal, until the operating system gives the TCP connection up.
    */
   queryTimeoutMs?: number;
-  /** Called when an idle pooled connection breaks (the pool drops it; the next query reconnects). */
-  onIdleError?: (error: Error) => void;
+  /** Called when a pooled connection breaks, idle or in use (the pool drops it; the next query reconnects). */
+  onConnectionError?: (error: Error) => void;
 }
 
 const INT8_OID = 20;
@@ -35,7 +35,11 @@ export function postgresDialect(url: string, options: PostgresOptions = {}): { d
     keepAlive: true,
     types,
   });
-  // Without a listener, a broken idle connection would be an uncaught 'error' and end the process.
-  pool.on('error', (error) => options.onIdleError?.(error));
+  // Without a listener a broken connection is an uncaught 'error' that ends the process. The pool
+  // listens on idle connections only; a connection in use (a transaction between statements, or
+  // a query in flight, whose own promise rejects as well) is the caller's, so it gets one too.
+  const onError = (error: Error) => options.onConnectionError?.(error);
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   return { dialect: new PostgresDialect({ pool }), pool };
 }
