@@ -42,16 +42,25 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts a process and resolves once a line of its stdout matches. */
-async function startProcess(command: string, args: string[], ready: (line: string) => boolean): Promise<{ child: ChildProcess; line: string }> {
+/**
+ * Starts a process and resolves once a line of its stdout matches; its output is read to the
+ * end (a pipe nobody reads would block it), and what it prints later goes to `echo`.
+ */
+function startProcess(command: string, args: string[], ready: (line: string) => boolean, echo?: (line: string) => void): Promise<{ child: ChildProcess; line: string }> {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  for await (const line of createInterface({ input: child.stdout! })) {
-    if (ready(line)) {
-      child.stdout!.resume();
-      return { child, line };
-    }
-  }
-  throw new Error(`${command} exited before it was ready`);
+  return new Promise((resolve, reject) => {
+    let started = false;
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (started) echo?.(line);
+      else if (ready(line)) {
+        started = true;
+        resolve({ child, line });
+      }
+    });
+    child.once('exit', () => {
+      if (!started) reject(new Error(`${command} exited before it was ready`));
+    });
+  });
 }
 
 /**
@@ -72,6 +81,8 @@ class ResumingClient {
   /** Providers: the patients the queue shows present now. */
   readonly present = new Set<string>();
   reconnects = 0;
+  /** Refusals by code, to explain a failure. */
+  readonly refusals = new Map<string, number>();
   private socket?: TestClient;
   private cursor = 0;
   private resendTimer?: ReturnType<typeof setTimeout>;
@@ -104,6 +115,10 @@ class ResumingClient {
   send(frame: MessageFrame): void {
     this.pending.set(frame.id, frame);
     if (this.socket?.closeCode === undefined) this.socket?.send(frame);
+  }
+
+  describe(): string {
+    return `${this.id} on hub${this.hub} (${this.connected ? 'connected' : 'disconnected'}, ${this.reconnects} reconnects): ${this.pending.size} unacked, refusals ${JSON.stringify(Object.fromEntries(this.refusals))}`;
   }
 
   get connected(): boolean {
@@ -160,7 +175,9 @@ class ResumingClient {
         if (before !== undefined && before !== frame.seq) this.ackMismatches++;
         this.acked.set(key, frame.seq);
         this.pending.delete(frame.id);
-      } else if (frame.type === 'error' && frame.ref && RETRYABLE.has(frame.code)) {
+      } else if (frame.type === 'error') {
+        this.refusals.set(frame.code, (this.refusals.get(frame.code) ?? 0) + 1);
+        if (!frame.ref || !RETRYABLE.has(frame.code)) continue;
         // The outbox sends what is still unacked again after a short backoff, in the order written.
         this.resendTimer ??= setTimeout(() => {
           this.resendTimer = undefined;
@@ -209,6 +226,7 @@ describe('on postgres: three hubs, one killed with SIGKILL mid-burst', () => {
             process.execPath,
             ['--import', 'tsx', 'hub/bin.ts', '--port', '0', '--data-dir', join(dir, `hub${i}`), '--database', database, '--redis', redisUrl, '--log-level', 'error'],
             (l) => l.includes('"event":"listening"'),
+            (l) => process.stderr.write(`hub${i}: ${l}\n`),
           );
           return { child, wsUrl: (JSON.parse(line) as { wsUrl: string }).wsUrl, alive: true };
         }),
@@ -276,7 +294,7 @@ describe('on postgres: three hubs, one killed with SIGKILL mid-burst', () => {
     // Every message still unacked is resent until it is acked.
     const writing = clients.filter((c) => !stayAway.has(c));
     for (let deadline = Date.now() + 30_000; writing.some((c) => c.pending.size) && Date.now() < deadline; ) await sleep(100);
-    expect(writing.filter((c) => c.pending.size).map((c) => `${c.id}: ${c.pending.size} unacked`)).toEqual([]);
+    expect(writing.filter((c) => c.pending.size).map((c) => c.describe())).toEqual([]);
 
     // What PostgreSQL holds, per thread.
     const rows = await db

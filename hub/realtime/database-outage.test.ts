@@ -1,7 +1,8 @@
 // PostgreSQL going away under a running hub: the hub reaches the database through a TCP proxy
-// that the test cuts (open connections destroyed, new ones reset) and restores. While it is
-// cut every message is refused with `overloaded` and none is acknowledged; once it is back the
-// hub recovers by itself, and the resent messages are stored exactly once and acknowledged.
+// that the test cuts (open connections reset, new ones refused) or silences (nothing passes,
+// nothing is reset), then restores. Meanwhile every message is refused with `overloaded` and
+// none is acknowledged; once the database is back the hub recovers by itself, and the resent
+// messages are stored exactly once and acknowledged.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageFrame } from '../../protocol/index.js';
@@ -12,28 +13,26 @@ import { testDatabases } from '../testing/databases.js';
 import { createTestOrg, type TestOrg } from '../testing/tokens.js';
 import { TestClient } from '../testing/ws-client.js';
 
-/** A TCP proxy in front of PostgreSQL that can be cut and restored. */
-class CuttableProxy {
+/**
+ * A TCP proxy in front of PostgreSQL. `cut` is a server that went away (connections reset);
+ * `silence` is a network that went quiet (connections stay open and nothing passes either way,
+ * so only the hub's own timeouts end its waits); `restore` lets everything through again.
+ */
+class DatabaseProxy {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
-  private cutOff = false;
+  /** Connections accepted while silent: joined to PostgreSQL on restore. */
+  private readonly held = new Set<Socket>();
+  private mode: 'open' | 'cut' | 'silent' = 'open';
 
   constructor(private readonly target: { host: string; port: number }) {
     this.server = createServer((client) => {
-      if (this.cutOff) return client.resetAndDestroy();
-      const upstream = connect(this.target);
-      for (const [a, b] of [
-        [client, upstream],
-        [upstream, client],
-      ] as const) {
-        this.sockets.add(a);
-        a.pipe(b);
-        a.on('error', () => b.destroy());
-        a.on('close', () => {
-          this.sockets.delete(a);
-          b.destroy();
-        });
-      }
+      if (this.mode === 'cut') return client.resetAndDestroy();
+      client.on('error', () => undefined);
+      if (this.mode === 'open') return this.forward(client);
+      client.pause();
+      this.held.add(client);
+      client.on('close', () => this.held.delete(client));
     });
   }
 
@@ -41,19 +40,42 @@ class CuttableProxy {
     return new Promise((resolve) => this.server.listen(0, '127.0.0.1', () => resolve((this.server.address() as { port: number }).port)));
   }
 
-  /** Destroys every connection through the proxy and resets new ones until `restore`. */
   cut(): void {
-    this.cutOff = true;
-    for (const socket of this.sockets) socket.resetAndDestroy();
+    this.mode = 'cut';
+    for (const socket of [...this.sockets, ...this.held]) socket.resetAndDestroy();
+  }
+
+  silence(): void {
+    this.mode = 'silent';
+    for (const socket of this.sockets) socket.pause();
   }
 
   restore(): void {
-    this.cutOff = false;
+    this.mode = 'open';
+    for (const socket of this.sockets) socket.resume();
+    for (const client of this.held) this.forward(client);
+    this.held.clear();
   }
 
   close(): Promise<void> {
     this.cut();
     return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private forward(client: Socket): void {
+    const upstream = connect(this.target);
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      this.sockets.add(a);
+      a.pipe(b);
+      a.on('error', () => b.destroy());
+      a.on('close', () => {
+        this.sockets.delete(a);
+        b.destroy();
+      });
+    }
   }
 }
 
@@ -61,7 +83,7 @@ const databases = testDatabases('postgres');
 
 describe('on postgres: PostgreSQL unreachable under a running hub', () => {
   let direct: string;
-  let proxy: CuttableProxy;
+  let proxy: DatabaseProxy;
   let hub: Hub;
   let db: HubDatabase;
   let clinic: TestOrg;
@@ -72,7 +94,7 @@ describe('on postgres: PostgreSQL unreachable under a running hub', () => {
     clinic = await createTestOrg(ctx);
     db = ctx.db;
     const url = new URL(direct);
-    proxy = new CuttableProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    proxy = new DatabaseProxy({ host: url.hostname, port: Number(url.port || 5432) });
     url.port = String(await proxy.listen());
     hub = await createHub({
       port: 0,
@@ -166,6 +188,39 @@ describe('on postgres: PostgreSQL unreachable under a running hub', () => {
     ana.close();
     ben.close();
   }, 60_000);
+
+  it('refuses a message with overloaded when the database goes silent, rather than holding it until TCP gives up', async () => {
+    // Arrange
+    const cleo = await TestClient.connect(hub.wsUrl, await clinic.mint({ sub: 'cleo', name: 'Cleo' }));
+    cleo.send(message('cleo', 'c1'));
+    await cleo.waitFor((f) => f.type === 'ack' && f.id === 'c1');
+
+    // Act: the network to the database goes quiet (no reset: only the hub's query timeout can end the wait).
+    proxy.silence();
+    cleo.send(message('cleo', 'c2'));
+    const refusal = await cleo.waitFor((f) => f.type === 'error' && f.ref === 'c2', 30_000);
+    cleo.send(message('cleo', 'c2'));
+    cleo.send(message('cleo', 'c3'));
+    await cleo.waitForCount((f) => f.type === 'error', 3, 30_000);
+
+    // Assert: refused, not acked; stored once each after the database answers again.
+    expect(refusal).toMatchObject({ code: 'overloaded' });
+    expect(cleo.of('error').map((e) => [e.ref, e.code])).toEqual([
+      ['c2', 'overloaded'],
+      ['c2', 'overloaded'],
+      ['c3', 'overloaded'],
+    ]);
+    expect(cleo.of('ack').map((a) => a.id)).toEqual(['c1']);
+    proxy.restore();
+    await resendUntilAcked(cleo, 'cleo', ['c2', 'c3']);
+    expect(await storedCounts('cleo')).toEqual(new Map([['c1', 1], ['c2', 1], ['c3', 1]]));
+    expect(cleo.of('ack').map((a) => [a.id, a.seq])).toEqual([
+      ['c1', 1],
+      ['c2', 2],
+      ['c3', 3],
+    ]);
+    cleo.close();
+  }, 90_000);
 
   it('a burst cut mid-way: every ack was committed, every other message was refused, and the resends store each one exactly once', async () => {
     const PATIENTS = 5;

@@ -115,7 +115,7 @@ export class Gateway {
     private readonly scale: ScaleOut = oneHub(),
   ) {
     this.options = { ...DEFAULT_GATEWAY_OPTIONS, ...options };
-    this.writer = new MessageWriter(ctx.db);
+    this.writer = new MessageWriter(ctx.db, () => ctx.health.up);
     this.admission = new MessageAdmission(ctx.health);
     this.deferred = new DeferredWrites(ctx.db, (error) =>
       ctx.log.error({ err: error instanceof Error ? error.message : String(error) }, 'cursor/audit write failed'),
@@ -251,6 +251,8 @@ export class Gateway {
     try {
       claims = await verifyClaims(this.ctx, token);
     } catch (error) {
+      // The key could not be read for want of the database: that says nothing against the token.
+      if (!(error instanceof AuthError) && this.ctx.health.report(error)) return this.refuse(session, 'overloaded', 'the database is unavailable; reconnect shortly', CLOSE.tryAgain);
       const reason = error instanceof AuthError ? error.message : 'token refused';
       return this.refuse(session, 'unauthorized', reason, CLOSE.unauthorized);
     }
