@@ -38,6 +38,7 @@ import type { Present } from './presence-store.js';
 import { RateLimits } from './rate-limits.js';
 import { Registry } from './registry.js';
 import { oneHub, type ScaleOut } from './scale-out.js';
+import { Sequencer } from './sequencer.js';
 import { CLOSE, Session } from './session.js';
 
 export interface GatewayOptions {
@@ -104,6 +105,9 @@ export class Gateway {
   private readonly conversations = new Map<string, ConversationRef>();
   private readonly limits: RateLimits;
   private readonly presence: PresenceView;
+  private readonly sequencer = new Sequencer((envelope) => {
+    for (const target of this.registry.targets(envelope)) target.deliver(envelope.item);
+  });
   private readonly heartbeat: ReturnType<typeof setInterval>;
   private readonly options: GatewayOptions;
   private closing = false;
@@ -172,6 +176,7 @@ export class Gateway {
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.heartbeat);
+    this.sequencer.close();
     const sessions = [...this.sessions];
     for (const session of sessions) session.close(CLOSE.restart, 'hub restarting');
     await Promise.all(sessions.map((s) => this.chains.get(s)));
@@ -563,13 +568,14 @@ export class Gateway {
         if (messages.length < RESUME_PAGE || session.closed) break;
         await nextTurn(); // let the socket drain and other sockets be served between pages
       }
+      if (replayed) this.sequencer.caughtUp(identity.orgId, thread, have.get(thread)!);
       if (replayed && identity.kind === 'staff') {
         this.deferred.audit({ orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action: 'messages.read', subject: { type: 'conversation', id: ref.id }, detail: { count: replayed } });
       }
       if (session.closed) return;
     }
-    // Every message the pages above could see has had its fan-out by now (commit → fan-out has no
-    // I/O in between), so anything committed later is among the held frames.
+    // Every message the pages above could see has had its fan-out by now, or waits in the sequencer
+    // (and is dropped as a copy); anything committed later is among the held frames or still to come.
     await nextTurn();
     session.release(have);
     session.send({ type: 'synced' });
@@ -663,7 +669,7 @@ export class Gateway {
   }
 
   private deliverLocal(envelope: Envelope): void {
-    for (const target of this.registry.targets(envelope)) target.deliver(envelope.item);
+    this.sequencer.push(envelope);
   }
 
   private beat(): void {

@@ -34,6 +34,8 @@ export class Session {
    */
   private held?: LiveItem[];
   private heldChars = 0;
+  /** Per thread, the highest seq the last catch-up sent: a live copy of any of those arrives late from another hub, and is dropped. */
+  private replayed: ReadonlyMap<string, number> = new Map();
 
   constructor(
     readonly ws: WebSocket,
@@ -65,6 +67,7 @@ export class Session {
    */
   deliver(item: LiveItem): boolean {
     if (this.closed) return false;
+    if (item.seq !== undefined && item.seq <= (this.replayed.get(item.thread!) ?? 0)) return true;
     if (this.held) {
       this.held.push(item);
       for (const data of item.data) this.heldChars += data.length;
@@ -89,10 +92,8 @@ export class Session {
     const held = this.held ?? [];
     this.held = undefined;
     this.heldChars = 0;
-    for (const item of held) {
-      if (item.seq !== undefined && item.seq <= (have.get(item.thread!) ?? 0)) continue;
-      if (!this.deliver(item)) return;
-    }
+    this.replayed = have;
+    for (const item of held) if (!this.deliver(item)) return;
   }
 
   close(code: number, reason: string): void {
