@@ -293,7 +293,7 @@ describe('on postgres: three hubs, one killed with SIGKILL mid-burst', () => {
 
     // Every message still unacked is resent until it is acked.
     const writing = clients.filter((c) => !stayAway.has(c));
-    for (let deadline = Date.now() + 30_000; writing.some((c) => c.pending.size) && Date.now() < deadline; ) await sleep(100);
+    for (let deadline = Date.now() + 60_000; writing.some((c) => c.pending.size) && Date.now() < deadline; ) await sleep(100);
     expect(writing.filter((c) => c.pending.size).map((c) => c.describe())).toEqual([]);
 
     // What PostgreSQL holds, per thread.

@@ -11,13 +11,11 @@ import {
   LIMITS,
   decodeFrame,
   sniffType,
-  splitChunks,
   type AttachmentMeta,
   type ChunkFrame,
   type ErrorCode,
   type MessageFrame,
   type OutgoingFrame,
-  type Peer,
 } from '../../protocol/index.js';
 import { peerOf, type Identity } from '../auth/identity.js';
 import { AuthError, resolveIdentity, verifyClaims, type VerifiedToken } from '../auth/tokens.js';
@@ -25,14 +23,15 @@ import type { HubContext } from '../context.js';
 import { deleteConversation, findPatientConversation, getOrCreateConversation, setConversationStatus } from '../db/repositories/conversations.js';
 import { cursorsOf } from '../db/repositories/cursors.js';
 import { messagePage } from '../db/repositories/history.js';
-import { attachmentsOf, maxSeqOf, storedMessage } from '../db/repositories/messages.js';
+import { maxSeqOf, storedMessage } from '../db/repositories/messages.js';
 import { isOriginAllowed } from '../db/repositories/orgs.js';
 import { getPatientByExternalId } from '../db/repositories/people.js';
-import type { Attachment, Message } from '../db/tables.js';
+import type { Message } from '../db/tables.js';
 import { DeferredWrites } from '../domain/deferred-writes.js';
 import { MessageWriter } from '../domain/message-writer.js';
 import { MessageAdmission, turnAway } from './admission.js';
 import { liveItem, type Envelope, type Route } from './broker.js';
+import { messageFrames, storedMessageFrames } from './message-frames.js';
 import { PresenceView, CARE_TEAM, presentPatient } from './presence.js';
 import type { Present } from './presence-store.js';
 import { RateLimits } from './rate-limits.js';
@@ -105,9 +104,12 @@ export class Gateway {
   private readonly conversations = new Map<string, ConversationRef>();
   private readonly limits: RateLimits;
   private readonly presence: PresenceView;
-  private readonly sequencer = new Sequencer((envelope) => {
-    for (const target of this.registry.targets(envelope)) target.deliver(envelope.item);
-  });
+  private readonly sequencer = new Sequencer(
+    (envelope) => {
+      for (const target of this.registry.targets(envelope)) target.deliver(envelope.item);
+    },
+    (orgId, thread, afterSeq, upTo) => this.storedEnvelopes(orgId, thread, afterSeq, upTo),
+  );
   private readonly heartbeat: ReturnType<typeof setInterval>;
   private readonly options: GatewayOptions;
   private closing = false;
@@ -449,7 +451,7 @@ export class Gateway {
         session.send({ type: 'ack', id: frame.id, thread: frame.thread, seq: message.seq, at: message.created_at });
         if (duplicate) return;
         const bytes = new Map(files.map((f) => [f.meta.id, f.bytes]));
-        this.fanOut(session, identity.orgId, frame.thread, this.messageFrames(frame.thread, peerOf(identity), message, attachments, (a) => bytes.get(a.client_id)!));
+        this.fanOut(session, identity.orgId, frame.thread, messageFrames(frame.thread, peerOf(identity), message, attachments, (a) => bytes.get(a.client_id)!));
         if (identity.kind === 'staff') {
           this.deferred.audit({ orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action: 'message.send', subject: { type: 'conversation', id: conversationId } });
         }
@@ -460,40 +462,6 @@ export class Gateway {
         session.send({ type: 'error', code: 'internal', message: 'the message could not be stored; it will be retried', ref: frame.id });
       },
     );
-  }
-
-  private messageFrames(
-    thread: string,
-    from: Peer,
-    message: Message,
-    attachments: readonly Attachment[],
-    bytesOf: (a: Attachment) => Uint8Array,
-    receipt?: 'delivered' | 'read',
-  ): OutgoingFrame[] {
-    const mine = attachments.filter((a) => a.message_id === message.id);
-    const frames: OutgoingFrame[] = [
-      {
-        type: 'message',
-        id: message.client_id,
-        thread,
-        from,
-        text: message.body,
-        at: Number(message.sent_at),
-        clock: Number(message.seq),
-        seq: Number(message.seq),
-        ...(receipt ? { receipt } : {}),
-        ...(mine.length
-          ? { attachments: mine.map((a) => ({ id: a.client_id, name: a.name, mime: a.mime as AttachmentMeta['mime'], size: Number(a.size) })) }
-          : {}),
-      },
-    ];
-    for (const a of mine) {
-      const parts = splitChunks(bytesOf(a), LIMITS.chunkBytes);
-      parts.forEach((data, index) =>
-        frames.push({ type: 'chunk', from: from.id, thread, message: message.client_id, attachment: a.client_id, index, count: parts.length, data }),
-      );
-    }
-    return frames;
   }
 
   // ---- receipts, typing, ending ----------------------------------------------------------
@@ -544,23 +512,7 @@ export class Gateway {
         const messages = await messagePage(this.ctx.db, identity.orgId, ref.id, afterSeq, RESUME_PAGE);
         if (!messages.length) break;
         receiptOf ??= await this.receiptsFor(identity, ref.id);
-        const attachments = await attachmentsOf(this.ctx.db, identity.orgId, messages.map((m) => m.id));
-        const bytes = new Map<string, Uint8Array>();
-        for (const a of attachments) {
-          const stored = await this.ctx.blobs.get(a.storage_key);
-          if (stored) bytes.set(a.id, stored);
-          else this.ctx.log.error({ org: identity.orgId, attachment: a.id }, 'attachment file missing; left out of the replay');
-        }
-        // An attachment whose file is gone is left out rather than announced with no bytes to follow.
-        const available = attachments.filter((a) => bytes.has(a.id));
-        for (const message of messages) {
-          const from: Peer = {
-            id: message.author_external_id ?? message.author_id,
-            name: message.author_name,
-            role: message.author_kind === 'patient' ? 'patient' : 'provider',
-          };
-          for (const frame of this.messageFrames(thread, from, message, available, (a) => bytes.get(a.id)!, receiptOf(message))) session.send(frame);
-        }
+        for (const frames of await storedMessageFrames(this.ctx, identity.orgId, thread, messages, receiptOf)) for (const frame of frames) session.send(frame);
         replayed += messages.length;
         afterSeq = Number(messages.at(-1)!.seq);
         have.set(thread, afterSeq);
@@ -666,6 +618,16 @@ export class Gateway {
     const envelope: Envelope = { org: orgId, route, item: liveItem(frames) };
     this.deliverLocal(envelope);
     this.scale.broker.publish(envelope);
+  }
+
+  /** Messages the sequencer waited for in vain (their hub died between commit and publish), read from the database. */
+  private async storedEnvelopes(orgId: string, thread: string, afterSeq: number, upTo: number): Promise<Envelope[]> {
+    const patient = await getPatientByExternalId(this.ctx.db, orgId, thread);
+    const conversation = patient && (await findPatientConversation(this.ctx.db, orgId, patient.id));
+    if (!conversation) return [];
+    const messages = await messagePage(this.ctx.db, orgId, conversation.id, afterSeq, upTo - afterSeq);
+    const frames = await storedMessageFrames(this.ctx, orgId, thread, messages);
+    return frames.map((f): Envelope => ({ org: orgId, route: { to: 'thread', thread }, item: liveItem(f) }));
   }
 
   private deliverLocal(envelope: Envelope): void {
