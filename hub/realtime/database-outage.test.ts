@@ -172,6 +172,12 @@ describe('on postgres: PostgreSQL unreachable under a running hub', () => {
     expect(ana.of('error').filter((e) => e.ref === 'a2').map((e) => e.code)).toEqual(['overloaded', 'overloaded']);
     expect(ana.of('ack').map((a) => a.id)).toEqual(['a1']);
     expect(ben.of('ack')).toEqual([]);
+    // A socket that connects meanwhile cannot have its token checked: told to reconnect later, not that the token is bad.
+    const late = new TestClient(hub.wsUrl);
+    await late.open();
+    late.send({ type: 'auth', token: await clinic.mint({ sub: 'dan', name: 'Dan' }) });
+    expect(await late.closed()).toBe(1013);
+    expect(late.of('error').map((e) => e.code)).toEqual(['overloaded']);
     expect(await storedCounts('ana')).toEqual(new Map([['a1', 1]]));
     expect(await storedCounts('ben')).toEqual(new Map());
 
@@ -188,39 +194,6 @@ describe('on postgres: PostgreSQL unreachable under a running hub', () => {
     ana.close();
     ben.close();
   }, 60_000);
-
-  it('refuses a message with overloaded when the database goes silent, rather than holding it until TCP gives up', async () => {
-    // Arrange
-    const cleo = await TestClient.connect(hub.wsUrl, await clinic.mint({ sub: 'cleo', name: 'Cleo' }));
-    cleo.send(message('cleo', 'c1'));
-    await cleo.waitFor((f) => f.type === 'ack' && f.id === 'c1');
-
-    // Act: the network to the database goes quiet (no reset: only the hub's query timeout can end the wait).
-    proxy.silence();
-    cleo.send(message('cleo', 'c2'));
-    const refusal = await cleo.waitFor((f) => f.type === 'error' && f.ref === 'c2', 30_000);
-    cleo.send(message('cleo', 'c2'));
-    cleo.send(message('cleo', 'c3'));
-    await cleo.waitForCount((f) => f.type === 'error', 3, 30_000);
-
-    // Assert: refused, not acked; stored once each after the database answers again.
-    expect(refusal).toMatchObject({ code: 'overloaded' });
-    expect(cleo.of('error').map((e) => [e.ref, e.code])).toEqual([
-      ['c2', 'overloaded'],
-      ['c2', 'overloaded'],
-      ['c3', 'overloaded'],
-    ]);
-    expect(cleo.of('ack').map((a) => a.id)).toEqual(['c1']);
-    proxy.restore();
-    await resendUntilAcked(cleo, 'cleo', ['c2', 'c3']);
-    expect(await storedCounts('cleo')).toEqual(new Map([['c1', 1], ['c2', 1], ['c3', 1]]));
-    expect(cleo.of('ack').map((a) => [a.id, a.seq])).toEqual([
-      ['c1', 1],
-      ['c2', 2],
-      ['c3', 3],
-    ]);
-    cleo.close();
-  }, 90_000);
 
   it('a burst cut mid-way: every ack was committed, every other message was refused, and the resends store each one exactly once', async () => {
     const PATIENTS = 5;
@@ -276,5 +249,38 @@ describe('on postgres: PostgreSQL unreachable under a running hub', () => {
     console.log(`database cut mid-burst: ${acked} acked before the cut (all committed), ${refused} refusals (all overloaded); after restore ${total} stored, ${duplicates} duplicates`);
     expect(duplicates).toBe(0);
     for (const c of clients) c.close();
+  }, 90_000);
+
+  it('refuses a message with overloaded when the database goes silent, rather than holding it until TCP gives up', async () => {
+    // Arrange
+    const cleo = await TestClient.connect(hub.wsUrl, await clinic.mint({ sub: 'cleo', name: 'Cleo' }));
+    cleo.send(message('cleo', 'c1'));
+    await cleo.waitFor((f) => f.type === 'ack' && f.id === 'c1');
+
+    // Act: the network to the database goes quiet (no reset: only the hub's query timeout can end the wait).
+    proxy.silence();
+    cleo.send(message('cleo', 'c2'));
+    const refusal = await cleo.waitFor((f) => f.type === 'error' && f.ref === 'c2', 30_000);
+    cleo.send(message('cleo', 'c2'));
+    cleo.send(message('cleo', 'c3'));
+    await cleo.waitForCount((f) => f.type === 'error', 3, 30_000);
+
+    // Assert: refused, not acked; stored once each after the database answers again.
+    expect(refusal).toMatchObject({ code: 'overloaded' });
+    expect(cleo.of('error').map((e) => [e.ref, e.code])).toEqual([
+      ['c2', 'overloaded'],
+      ['c2', 'overloaded'],
+      ['c3', 'overloaded'],
+    ]);
+    expect(cleo.of('ack').map((a) => a.id)).toEqual(['c1']);
+    proxy.restore();
+    await resendUntilAcked(cleo, 'cleo', ['c2', 'c3']);
+    expect(await storedCounts('cleo')).toEqual(new Map([['c1', 1], ['c2', 1], ['c3', 1]]));
+    expect(cleo.of('ack').map((a) => [a.id, a.seq])).toEqual([
+      ['c1', 1],
+      ['c2', 2],
+      ['c3', 3],
+    ]);
+    cleo.close();
   }, 90_000);
 });
