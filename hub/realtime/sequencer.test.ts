@@ -76,4 +76,14 @@ describe('Sequencer', () => {
     expect(reads).toEqual([]);
     s.close();
   });
+
+  it("starts a thread again at 1 when its conversation is made anew", () => {
+    const { s, delivered } = sequencer({}, 60_000);
+    s.push(message('ana', 1));
+    s.push(message('ana', 2));
+    s.push(message('ana', 1));
+    s.push(message('ana', 2));
+    expect(delivered).toEqual(['ana#1', 'ana#2', 'ana#1', 'ana#2']);
+    s.close();
+  });
 });

@@ -43,7 +43,14 @@ export class Sequencer {
   push(envelope: Envelope): void {
     const { seq, thread } = envelope.item;
     if (seq === undefined || thread === undefined) return this.deliver(envelope);
-    const order = this.order(envelope.org, thread);
+    let order = this.order(envelope.org, thread);
+    // The thread's conversation was made anew (relay mode forgets one when its patient leaves; an
+    // erased one is recreated): its seqs start again at 1.
+    if (seq === 1 && order.last >= 1) {
+      clearTimeout(order.timer);
+      this.threads.delete(`${envelope.org}/${thread}`);
+      order = this.order(envelope.org, thread);
+    }
     if (seq <= order.last) {
       // Late: from before this hub followed the thread, or given up on; anything else is a copy.
       if (seq <= order.floor || order.skipped.delete(seq)) this.deliver(envelope);
