@@ -74,8 +74,9 @@ eachDialect((databases) => {
           await new Promise((r) => setTimeout(r, 1000 / PER_CLIENT_PER_SECOND));
         }
       });
-      // Let the burst run, then kill the process without warning.
-      await new Promise((r) => setTimeout(r, 1500));
+      // Let the burst run until the hub has acknowledged a good number (however fast this machine is), then kill it without warning.
+      const ackedSoFar = () => patients.reduce((n, c) => n + c.of('ack').length, 0);
+      for (let deadline = Date.now() + 30_000; ackedSoFar() <= CLIENTS * 5 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
       child!.kill('SIGKILL');
       await Promise.all(patients.map((c) => c.closed()));
       stop = true;
