@@ -12,12 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageFrame, Role } from '../../protocol/index.js';
+import type { OutgoingFrame, Role } from '../../protocol/index.js';
 import type { HubDatabase } from '../db/database.js';
 import { createTestContext } from '../testing/context.js';
 import { testDatabases } from '../testing/databases.js';
 import { createTestOrg, type TestOrg } from '../testing/tokens.js';
 import { TestClient } from '../testing/ws-client.js';
+
+type MessageFrame = Extract<OutgoingFrame, { type: 'message' }>;
 
 const HUBS = 3;
 const PATIENTS = 100;

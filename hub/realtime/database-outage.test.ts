@@ -5,8 +5,8 @@
 // messages are stored exactly once and acknowledged.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageFrame } from '../../protocol/index.js';
-import { openDatabase, type HubDatabase } from '../db/database.js';
+import type { OutgoingFrame } from '../../protocol/index.js';
+import type { HubDatabase } from '../db/database.js';
 import { createHub, type Hub } from '../hub.js';
 import { createTestContext } from '../testing/context.js';
 import { testDatabases } from '../testing/databases.js';
@@ -111,7 +111,7 @@ describe('on postgres: PostgreSQL unreachable under a running hub', () => {
     await db?.destroy();
   });
 
-  const message = (patient: string, id: string): MessageFrame => ({
+  const message = (patient: string, id: string): Extract<OutgoingFrame, { type: 'message' }> => ({
     type: 'message',
     id,
     thread: patient,
