@@ -79,7 +79,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   if (redis && ephemeral) throw new Error('relay mode (ephemeral) runs as one hub; it cannot be combined with redis');
   const location = ephemeral ? ':memory:' : (options.database ?? join(dataDir, 'clinic-chat.sqlite'));
   const db = await openDatabase(location, {
-    onIdleError: (error) => log.warn({ err: error.message }, 'an idle database connection broke; the pool drops it'),
+    onConnectionError: (error) => log.warn({ err: error.message }, 'a database connection broke; the pool drops it'),
   });
   const blobs = ephemeral ? 'memory' : (options.blobs ?? (isPostgresUrl(location) ? 'database' : 'files'));
   const ctx: HubContext = {

@@ -22,18 +22,35 @@ export type OpenOptions = PostgresOptions;
 
 /** Opens `location`: a postgres:// URL, a SQLite file path (created if missing), or ':memory:'. */
 export async function openDatabase(location: string, options: OpenOptions = {}): Promise<HubDatabase> {
-  const dialect = isPostgresUrl(location) ? postgresDialect(location, options).dialect : sqliteDialect(location);
-  const db = new Kysely<Database>({ dialect });
+  if (!isPostgresUrl(location)) {
+    const db = new Kysely<Database>({ dialect: sqliteDialect(location) });
+    await migrate(db).catch(async (error: unknown) => {
+      await db.destroy();
+      throw error;
+    });
+    return db;
+  }
+  // A migration may run long on a big database, a serving query may not: migrations get a pool
+  // of their own without the query timeout.
+  const migrating = new Kysely<Database>({ dialect: postgresDialect(location, { ...options, max: 1, queryTimeoutMs: 0 }).dialect });
+  try {
+    await migrate(migrating);
+  } finally {
+    await migrating.destroy();
+  }
+  return new Kysely<Database>({ dialect: postgresDialect(location, options).dialect });
+}
+
+/** Brings the schema up to date; throws if a migration fails. */
+async function migrate(db: HubDatabase): Promise<void> {
   // Kysely looks for its migration tables in every schema of a PostgreSQL database; name the one
   // this hub's search_path points at, so hubs (or test runs) in other schemas are not mistaken for this one.
   const migrationTableSchema = dialectOf(db) === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
   const { error, results } = await new Migrator({ db, provider, migrationTableSchema }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
-    await db.destroy();
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
   }
-  return db;
 }
 
 /** Resolves when the database answers a trivial query within `timeoutMs`; rejects otherwise. */

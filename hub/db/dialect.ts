@@ -15,9 +15,17 @@ export function dialectOf(db: Kysely<any>): DialectName {
 
 /** PostgreSQL SQLSTATE classes that mean "the server is not reachable or not serving now". */
 const UNAVAILABLE_SQLSTATE = /^(08|57P0[123]|53300)/;
-/** Node socket errors and pg's own messages for a lost or refused connection. */
+/** Node socket errors and pg's own messages for a lost, refused or silent connection. */
 const UNAVAILABLE_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection refused/i;
+const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection refused|Query read timeout/i;
+
+/** Thrown instead of trying a query while the database is known to be unreachable. */
+export class DatabaseUnavailableError extends Error {
+  constructor() {
+    super('the database is unreachable');
+    this.name = 'DatabaseUnavailableError';
+  }
+}
 
 /**
  * True when a query failed because the database could not be reached (as opposed to a bad
@@ -25,6 +33,7 @@ const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying 
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  if (error instanceof DatabaseUnavailableError) return true;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && (UNAVAILABLE_NET.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
   if (error instanceof AggregateError && error.errors.some(isDatabaseUnavailable)) return true;

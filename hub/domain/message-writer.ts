@@ -10,7 +10,7 @@
 // messages are stored grouped by conversation id (arrival order kept inside each), so every
 // hub takes row locks in the same order and two hubs' batches cannot deadlock.
 import type { HubDatabase } from '../db/database.js';
-import { isDatabaseUnavailable } from '../db/dialect.js';
+import { DatabaseUnavailableError, isDatabaseUnavailable } from '../db/dialect.js';
 import { storeMessageIn, type MessageInput, type StoredMessage } from '../db/repositories/messages.js';
 
 interface Job {
@@ -26,6 +26,12 @@ export class MessageWriter {
 
   constructor(
     private readonly db: HubDatabase,
+    /**
+     * Whether the database is thought reachable. While it is not, queued messages are refused
+     * without a try: a database that went silent would make each batch wait out its query
+     * timeouts, and every message queued behind it with it.
+     */
+    private readonly reachable: () => boolean = () => true,
     private readonly maxBatch = 256,
   ) {}
 
@@ -55,6 +61,10 @@ export class MessageWriter {
     try {
       while (this.queue.length) {
         const batch = inLockOrder(this.queue.splice(0, this.maxBatch));
+        if (!this.reachable()) {
+          for (const job of batch) job.reject(new DatabaseUnavailableError());
+          continue;
+        }
         try {
           const results = await this.db.transaction().execute(async (trx) => {
             const out: StoredMessage[] = [];

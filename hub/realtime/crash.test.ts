@@ -74,10 +74,9 @@ eachDialect((databases) => {
           await new Promise((r) => setTimeout(r, 1000 / PER_CLIENT_PER_SECOND));
         }
       });
-      // Let the burst run until the hub has acknowledged a good share of it (on a busy machine
-      // that takes longer; the count, not a time, decides), then kill it without warning.
+      // Let the burst run until the hub has acknowledged a good number (however fast this machine is), then kill it without warning.
       const ackedSoFar = () => patients.reduce((n, c) => n + c.of('ack').length, 0);
-      for (const until = Date.now() + 60_000; ackedSoFar() <= CLIENTS * 5 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
+      for (let deadline = Date.now() + 30_000; ackedSoFar() <= CLIENTS * 5 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
       child!.kill('SIGKILL');
       await Promise.all(patients.map((c) => c.closed()));
       stop = true;
@@ -113,6 +112,6 @@ eachDialect((databases) => {
       expect(after.size).toBe(totalSent);
       for (const c of resent) c.close();
       child!.kill('SIGTERM');
-    }, 150_000);
+    }, 90_000);
   });
 });

@@ -11,13 +11,11 @@ import {
   LIMITS,
   decodeFrame,
   sniffType,
-  splitChunks,
   type AttachmentMeta,
   type ChunkFrame,
   type ErrorCode,
   type MessageFrame,
   type OutgoingFrame,
-  type Peer,
 } from '../../protocol/index.js';
 import { peerOf, type Identity } from '../auth/identity.js';
 import { AuthError, resolveIdentity, verifyClaims, type VerifiedToken } from '../auth/tokens.js';
@@ -25,18 +23,21 @@ import type { HubContext } from '../context.js';
 import { deleteConversation, findPatientConversation, getOrCreateConversation, setConversationStatus } from '../db/repositories/conversations.js';
 import { cursorsOf } from '../db/repositories/cursors.js';
 import { messagePage } from '../db/repositories/history.js';
-import { attachmentsOf, maxSeqOf, storedMessage } from '../db/repositories/messages.js';
+import { maxSeqOf, storedMessage } from '../db/repositories/messages.js';
 import { isOriginAllowed } from '../db/repositories/orgs.js';
 import { getPatientByExternalId } from '../db/repositories/people.js';
-import type { Attachment, Message } from '../db/tables.js';
+import type { Message } from '../db/tables.js';
 import { DeferredWrites } from '../domain/deferred-writes.js';
 import { MessageWriter } from '../domain/message-writer.js';
+import { MessageAdmission, turnAway } from './admission.js';
 import { liveItem, type Envelope, type Route } from './broker.js';
+import { messageFrames, storedMessageFrames } from './message-frames.js';
 import { PresenceView, CARE_TEAM, presentPatient } from './presence.js';
 import type { Present } from './presence-store.js';
 import { RateLimits } from './rate-limits.js';
 import { Registry } from './registry.js';
 import { oneHub, type ScaleOut } from './scale-out.js';
+import { Sequencer } from './sequencer.js';
 import { CLOSE, Session } from './session.js';
 
 export interface GatewayOptions {
@@ -96,12 +97,19 @@ export class Gateway {
   private readonly registry = new Registry();
   private readonly sessions = new Set<Session>();
   private readonly writer: MessageWriter;
+  private readonly admission: MessageAdmission;
   private readonly deferred: DeferredWrites;
   private readonly uploads = new WeakMap<Session, Map<string, Upload>>();
   private readonly chains = new WeakMap<Session, Promise<void>>();
   private readonly conversations = new Map<string, ConversationRef>();
   private readonly limits: RateLimits;
   private readonly presence: PresenceView;
+  private readonly sequencer = new Sequencer(
+    (envelope) => {
+      for (const target of this.registry.targets(envelope)) target.deliver(envelope.item);
+    },
+    (orgId, thread, afterSeq, upTo) => this.storedEnvelopes(orgId, thread, afterSeq, upTo),
+  );
   private readonly heartbeat: ReturnType<typeof setInterval>;
   private readonly options: GatewayOptions;
   private closing = false;
@@ -113,7 +121,8 @@ export class Gateway {
     private readonly scale: ScaleOut = oneHub(),
   ) {
     this.options = { ...DEFAULT_GATEWAY_OPTIONS, ...options };
-    this.writer = new MessageWriter(ctx.db);
+    this.writer = new MessageWriter(ctx.db, () => ctx.health.up);
+    this.admission = new MessageAdmission(ctx.health);
     this.deferred = new DeferredWrites(ctx.db, (error) =>
       ctx.log.error({ err: error instanceof Error ? error.message : String(error) }, 'cursor/audit write failed'),
     );
@@ -169,6 +178,7 @@ export class Gateway {
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.heartbeat);
+    this.sequencer.close();
     const sessions = [...this.sessions];
     for (const session of sessions) session.close(CLOSE.restart, 'hub restarting');
     await Promise.all(sessions.map((s) => this.chains.get(s)));
@@ -190,6 +200,7 @@ export class Gateway {
   /** Frames of one socket are handled in order; a failure in one never stops the next. */
   private enqueue(session: Session, task: () => Promise<void>): void {
     const next = (this.chains.get(session) ?? Promise.resolve()).then(task).catch((error: unknown) => {
+      if (this.admission.frameFailed(session, error)) return;
       this.ctx.log.error({ session: session.id, err: error instanceof Error ? error.message : String(error) }, 'frame handling failed');
       session.send({ type: 'error', code: 'internal', message: 'the hub could not handle that frame' });
     });
@@ -211,7 +222,7 @@ export class Gateway {
     if (!identity) return this.refuse(session, 'unauthorized', 'the first frame must be auth', CLOSE.unauthorized);
     switch (frame.type) {
       case 'message':
-        return this.onMessage(session, identity, frame);
+        return this.admission.message(session, frame, () => this.onMessage(session, identity, frame));
       case 'chunk':
         return this.onChunk(session, identity, frame);
       case 'delivered':
@@ -247,6 +258,8 @@ export class Gateway {
     try {
       claims = await verifyClaims(this.ctx, token);
     } catch (error) {
+      // The key could not be read for want of the database: that says nothing against the token.
+      if (!(error instanceof AuthError) && this.ctx.health.report(error)) return this.refuse(session, 'overloaded', 'the database is unavailable; reconnect shortly', CLOSE.tryAgain);
       const reason = error instanceof AuthError ? error.message : 'token refused';
       return this.refuse(session, 'unauthorized', reason, CLOSE.unauthorized);
     }
@@ -351,19 +364,11 @@ export class Gateway {
   // ---- messages --------------------------------------------------------------------------
 
   private async onMessage(session: Session, identity: Identity, frame: MessageFrame): Promise<void> {
-    // Order: after a message of this thread was turned away for now, later ones wait for its resend,
-    // so a retried message never lands after one its sender wrote later.
-    const waitingFor = session.resendFirst.get(frame.thread);
-    if (waitingFor !== undefined && waitingFor !== frame.id) {
-      session.send({ type: 'error', code: 'overloaded', message: 'an earlier message is waiting to be resent', ref: frame.id });
-      return;
-    }
-    session.resendFirst.delete(frame.thread);
     if (this.writer.backlog >= this.options.maxWriteBacklog) {
       // Refuse rather than queue without bound; the sender's outbox retries with backoff.
-      return this.turnAway(session, frame, 'overloaded', 'the hub is busy; the message will be retried');
+      return turnAway(session, frame, 'overloaded', 'the hub is busy; the message will be retried');
     }
-    if (!(await this.allow(session, identity))) return this.turnAway(session, frame, 'rate-limited', 'too many messages; slow down');
+    if (!(await this.allow(session, identity))) return turnAway(session, frame, 'rate-limited', 'too many messages; slow down');
     const ref = await this.conversationFor(session, identity, frame.thread, frame.id);
     if (!ref) return;
     if (identity.kind === 'staff' && (await this.optedOut(identity.orgId, frame.thread))) {
@@ -383,7 +388,7 @@ export class Gateway {
     const size = frame.attachments.reduce((n, a) => n + a.size, 0);
     if (pendingBytes + size > this.options.maxUploadBytes) {
       // Transient: once earlier uploads finish, this one fits; the sender's outbox retries.
-      return this.turnAway(session, frame, 'overloaded', 'too many attachment bytes in flight; retrying');
+      return turnAway(session, frame, 'overloaded', 'too many attachment bytes in flight; retrying');
     }
     uploads.set(frame.id, {
       frame,
@@ -392,12 +397,6 @@ export class Gateway {
       bytes: 0,
       lastChunkAt: Date.now(),
     });
-  }
-
-  /** A refusal for now (the sender retries): later messages of the thread wait until this one comes again. */
-  private turnAway(session: Session, frame: MessageFrame, code: 'overloaded' | 'rate-limited', message: string): void {
-    session.resendFirst.set(frame.thread, frame.id);
-    session.send({ type: 'error', code, message, ref: frame.id });
   }
 
   private async onChunk(session: Session, identity: Identity, frame: ChunkFrame): Promise<void> {
@@ -453,50 +452,17 @@ export class Gateway {
         session.send({ type: 'ack', id: frame.id, thread: frame.thread, seq: message.seq, at: message.created_at });
         if (duplicate) return;
         const bytes = new Map(files.map((f) => [f.meta.id, f.bytes]));
-        this.fanOut(session, identity.orgId, frame.thread, this.messageFrames(frame.thread, peerOf(identity), message, attachments, (a) => bytes.get(a.client_id)!));
+        this.fanOut(session, identity.orgId, frame.thread, messageFrames(frame.thread, peerOf(identity), message, attachments, (a) => bytes.get(a.client_id)!));
         if (identity.kind === 'staff') {
           this.deferred.audit({ orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action: 'message.send', subject: { type: 'conversation', id: conversationId } });
         }
       },
       (error: unknown) => {
+        if (this.admission.commitFailed(session, frame, error)) return;
         this.ctx.log.error({ session: session.id, err: error instanceof Error ? error.message : String(error) }, 'message not stored');
         session.send({ type: 'error', code: 'internal', message: 'the message could not be stored; it will be retried', ref: frame.id });
       },
     );
-  }
-
-  private messageFrames(
-    thread: string,
-    from: Peer,
-    message: Message,
-    attachments: readonly Attachment[],
-    bytesOf: (a: Attachment) => Uint8Array,
-    receipt?: 'delivered' | 'read',
-  ): OutgoingFrame[] {
-    const mine = attachments.filter((a) => a.message_id === message.id);
-    const frames: OutgoingFrame[] = [
-      {
-        type: 'message',
-        id: message.client_id,
-        thread,
-        from,
-        text: message.body,
-        at: Number(message.sent_at),
-        clock: Number(message.seq),
-        seq: Number(message.seq),
-        ...(receipt ? { receipt } : {}),
-        ...(mine.length
-          ? { attachments: mine.map((a) => ({ id: a.client_id, name: a.name, mime: a.mime as AttachmentMeta['mime'], size: Number(a.size) })) }
-          : {}),
-      },
-    ];
-    for (const a of mine) {
-      const parts = splitChunks(bytesOf(a), LIMITS.chunkBytes);
-      parts.forEach((data, index) =>
-        frames.push({ type: 'chunk', from: from.id, thread, message: message.client_id, attachment: a.client_id, index, count: parts.length, data }),
-      );
-    }
-    return frames;
   }
 
   // ---- receipts, typing, ending ----------------------------------------------------------
@@ -549,23 +515,7 @@ export class Gateway {
         const messages = await messagePage(this.ctx.db, identity.orgId, ref.id, afterSeq, RESUME_PAGE);
         if (!messages.length) break;
         receiptOf ??= await this.receiptsFor(identity, ref.id);
-        const attachments = await attachmentsOf(this.ctx.db, identity.orgId, messages.map((m) => m.id));
-        const bytes = new Map<string, Uint8Array>();
-        for (const a of attachments) {
-          const stored = await this.ctx.blobs.get(a.storage_key);
-          if (stored) bytes.set(a.id, stored);
-          else this.ctx.log.error({ org: identity.orgId, attachment: a.id }, 'attachment file missing; left out of the replay');
-        }
-        // An attachment whose file is gone is left out rather than announced with no bytes to follow.
-        const available = attachments.filter((a) => bytes.has(a.id));
-        for (const message of messages) {
-          const from: Peer = {
-            id: message.author_external_id ?? message.author_id,
-            name: message.author_name,
-            role: message.author_kind === 'patient' ? 'patient' : 'provider',
-          };
-          for (const frame of this.messageFrames(thread, from, message, available, (a) => bytes.get(a.id)!, receiptOf(message))) session.send(frame);
-        }
+        for (const frames of await storedMessageFrames(this.ctx, identity.orgId, thread, messages, receiptOf)) for (const frame of frames) session.send(frame);
         replayed += messages.length;
         afterSeq = Number(messages.at(-1)!.seq);
         have.set(thread, afterSeq);
@@ -573,13 +523,14 @@ export class Gateway {
         if (messages.length < RESUME_PAGE || session.closed) break;
         await nextTurn(); // let the socket drain and other sockets be served between pages
       }
+      if (replayed) this.sequencer.caughtUp(identity.orgId, thread, have.get(thread)!);
       if (replayed && identity.kind === 'staff') {
         this.deferred.audit({ orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action: 'messages.read', subject: { type: 'conversation', id: ref.id }, detail: { count: replayed } });
       }
       if (session.closed) return;
     }
-    // Every message the pages above could see has had its fan-out by now (commit → fan-out has no
-    // I/O in between), so anything committed later is among the held frames.
+    // Every message the pages above could see has had its fan-out by now, or waits in the sequencer
+    // (and is dropped as a copy); anything committed later is among the held frames or still to come.
     await nextTurn();
     session.release(have);
     session.send({ type: 'synced' });
@@ -672,8 +623,18 @@ export class Gateway {
     this.scale.broker.publish(envelope);
   }
 
+  /** Messages the sequencer waited for in vain (their hub died between commit and publish), read from the database. */
+  private async storedEnvelopes(orgId: string, thread: string, afterSeq: number, upTo: number): Promise<Envelope[]> {
+    const patient = await getPatientByExternalId(this.ctx.db, orgId, thread);
+    const conversation = patient && (await findPatientConversation(this.ctx.db, orgId, patient.id));
+    if (!conversation) return [];
+    const messages = await messagePage(this.ctx.db, orgId, conversation.id, afterSeq, upTo - afterSeq);
+    const frames = await storedMessageFrames(this.ctx, orgId, thread, messages);
+    return frames.map((f): Envelope => ({ org: orgId, route: { to: 'thread', thread }, item: liveItem(f) }));
+  }
+
   private deliverLocal(envelope: Envelope): void {
-    for (const target of this.registry.targets(envelope)) target.deliver(envelope.item);
+    this.sequencer.push(envelope);
   }
 
   private beat(): void {
