@@ -7,6 +7,7 @@ import '../../define.js';
 import type { ClinicChat } from '../clinic-chat/clinic-chat.js';
 import { deepActiveElement, deepQuery } from '../../testing/deep-query.js';
 import { clickOn } from '../../testing/pointer.js';
+import { providerWithAnaOpen } from '../../testing/clinic-chat-fixtures.js';
 
 let room = 0;
 const nextRoom = () => `end-${Date.now()}-${room++}`;
@@ -15,21 +16,7 @@ const nextRoom = () => `end-${Date.now()}-${room++}`;
 async function openChat() {
   const r = nextRoom();
   const wrapper = await fixture<HTMLDivElement>(html`<div style="width: 800px"></div>`);
-  const make = (role: 'provider' | 'patient', id: string, name: string) => {
-    const el = document.createElement('clinic-chat') as ClinicChat;
-    el.chatRole = role;
-    el.room = r;
-    el.me = { id, name };
-    el.visit = 'visit-1';
-    wrapper.append(el);
-    return el;
-  };
-  const provider = make('provider', 'dr-lee', 'Dr Lee');
-  const patient = make('patient', 'ana', 'Ana');
-  await waitUntil(() => provider.state?.threads.length === 1, 'the patient did not join the queue');
-  await waitUntil(() => patient.state?.threads[0].present, 'the patient did not see the provider');
-  await provider.open('ana');
-  return { provider, patient };
+  return providerWithAnaOpen(wrapper, r);
 }
 
 const part = (el: ClinicChat, name: string) => deepQuery<HTMLButtonElement>(el, `[part~="${name}"]`);

@@ -2,6 +2,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../define.js';
+import { addClinicChat } from '../../testing/clinic-chat-fixtures.js';
 import { LocalTransport } from '../../transports/local.js';
 import { ClinicChat } from './clinic-chat.js';
 
@@ -12,16 +13,7 @@ const nextRoom = () => `test-${Date.now()}-${room++}`;
 async function clinic(patients: string[], opts: { retention?: 'session' | 'view' } = {}) {
   const r = nextRoom();
   const wrapper = await fixture<HTMLDivElement>(html`<div></div>`);
-  const make = (role: 'provider' | 'patient', id: string, name: string) => {
-    const el = document.createElement('clinic-chat') as ClinicChat;
-    el.chatRole = role;
-    el.room = r;
-    el.me = { id, name };
-    el.visit = 'visit-1';
-    if (opts.retention) el.retention = opts.retention;
-    wrapper.append(el);
-    return el;
-  };
+  const make = (role: 'provider' | 'patient', id: string, name: string) => addClinicChat(wrapper, r, role, id, name, opts);
   const provider = make('provider', 'dr-lee', 'Dr Lee');
   const pts = Object.fromEntries(patients.map((id) => [id, make('patient', id, id.toUpperCase())]));
   await waitUntil(() => provider.state?.threads.length === patients.length, 'patients did not join the queue');

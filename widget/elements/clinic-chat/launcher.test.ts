@@ -6,6 +6,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../define.js';
 import { deepActiveElement, deepQuery } from '../../testing/deep-query.js';
 import { clickOn } from '../../testing/pointer.js';
+import { providerWithAnaOpen } from '../../testing/clinic-chat-fixtures.js';
 import { ClinicChat } from './clinic-chat.js';
 
 let room = 0;
@@ -15,20 +16,7 @@ const nextRoom = () => `launcher-${Date.now()}-${room++}`;
 async function visit() {
   const r = nextRoom();
   const wrapper = await fixture<HTMLDivElement>(html`<div><div style="height: 150vh"></div></div>`);
-  const make = (role: 'provider' | 'patient', id: string, name: string) => {
-    const el = document.createElement('clinic-chat') as ClinicChat;
-    el.chatRole = role;
-    el.room = r;
-    el.me = { id, name };
-    el.visit = 'visit-1';
-    wrapper.append(el);
-    return el;
-  };
-  const provider = make('provider', 'dr-lee', 'Dr Lee');
-  const patient = make('patient', 'ana', 'Ana');
-  await waitUntil(() => provider.state?.threads.length === 1, 'the patient did not join the queue');
-  await waitUntil(() => patient.state?.threads[0].present, 'the patient did not see the provider');
-  await provider.open('ana');
+  const { provider, patient } = await providerWithAnaOpen(wrapper, r);
   await patient.updateComplete;
   return { provider, patient };
 }

@@ -7,6 +7,7 @@ import '../../define.js';
 import { deepQuery, deepQueryAll } from '../../testing/deep-query.js';
 import { pdfFile } from '../../testing/element-fixtures.js';
 import { ClinicChat } from './clinic-chat.js';
+import { addClinicChat } from '../../testing/clinic-chat-fixtures.js';
 
 let room = 0;
 const nextRoom = () => `long-${Date.now()}-${room++}`;
@@ -19,13 +20,7 @@ const LONG_URL = `https://example.com/${'path/'.repeat(56)}`.slice(0, 300);
 const LONG_WORD = 'a'.repeat(300);
 
 async function chat(container: HTMLElement, role: 'provider' | 'patient', id: string, name: string, r: string) {
-  const el = document.createElement('clinic-chat') as ClinicChat;
-  el.chatRole = role;
-  el.room = r;
-  el.me = { id, name };
-  el.visit = 'visit-1';
-  container.append(el);
-  return el;
+  return addClinicChat(container, r, role, id, name);
 }
 
 /** A provider (420 px: the stacked layout) and a patient (320 px), both with 120-character names. */
