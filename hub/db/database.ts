@@ -4,6 +4,7 @@ import { Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'k
 import { dialectOf, isPostgresUrl } from './dialect.js';
 import * as core from './migrations/2026-11-21T00-00-00-core.js';
 import * as blobs from './migrations/2026-12-02T00-00-00-blobs.js';
+import * as inbox from './migrations/2026-12-03T00-00-00-inbox.js';
 import { postgresDialect, type PostgresOptions } from './postgres.js';
 import { sqliteDialect } from './sqlite.js';
 import type { Database } from './tables.js';
@@ -12,6 +13,7 @@ import type { Database } from './tables.js';
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-21T00-00-00-core': core,
   '2026-12-02T00-00-00-blobs': blobs,
+  '2026-12-03T00-00-00-inbox': inbox,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -44,6 +44,8 @@ export interface StaffTable {
   external_id: string;
   name: string;
   role: StaffRole;
+  /** 1 when this staff member is told about messages in Unassigned conversations. */
+  notify_unassigned: ColumnType<number, number | undefined, number>;
   created_at: number;
 }
 
@@ -81,6 +83,19 @@ export interface ConversationsTable {
   last_seq: ColumnType<number, number | undefined, number>;
   last_inbound_at: number | null;
   last_outbound_at: number | null;
+  /** The visit whose chat was ended ('' when the chat had no visit); sending in it is refused. */
+  ended_visit: ColumnType<string | null, string | null | undefined, string | null>;
+  ended_at: ColumnType<number | null, number | null | undefined, number | null>;
+  claimed_by_staff_id: ColumnType<string | null, string | null | undefined, string | null>;
+  claimed_at: ColumnType<number | null, number | null | undefined, number | null>;
+  closed_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Who wrote the last message; 'patient' = waiting for an answer. */
+  last_author_kind: ColumnType<'patient' | 'staff' | 'system' | null, 'patient' | 'staff' | 'system' | null | undefined, 'patient' | 'staff' | 'system' | null>;
+  /** The start of the last message, for the inbox row. */
+  last_preview: ColumnType<string | null, string | null | undefined, string | null>;
+  last_message_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The seq of the patient's last message. */
+  last_inbound_seq: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: number;
   updated_at: number;
 }
@@ -122,7 +137,32 @@ export interface ReadCursorsTable {
   participant_id: string;
   delivered_seq: number;
   read_seq: number;
+  /** Staff only: 1 after *mark unread*, until the conversation is read again. */
+  marked_unread: ColumnType<number, number | undefined, number>;
   updated_at: number;
+}
+
+/** A staff-only note in a conversation's timeline: never sent to, or readable by, a patient. */
+export interface NotesTable {
+  id: string;
+  org_id: string;
+  conversation_id: string;
+  author_staff_id: string;
+  author_name: string;
+  client_id: string;
+  body: string;
+  created_at: number;
+}
+
+/** A staff member named (directly or through a list) in a note. */
+export interface MentionsTable {
+  id: string;
+  org_id: string;
+  note_id: string;
+  conversation_id: string;
+  staff_id: string;
+  created_at: number;
+  dismissed_at: number | null;
 }
 
 export interface AuditLogTable {
@@ -161,6 +201,8 @@ export interface Database {
   read_cursors: ReadCursorsTable;
   audit_log: AuditLogTable;
   blobs: BlobsTable;
+  notes: NotesTable;
+  mentions: MentionsTable;
 }
 
 export type Org = Selectable<OrgsTable>;
@@ -175,3 +217,5 @@ export type NewMessage = Insertable<MessagesTable>;
 export type Attachment = Selectable<AttachmentsTable>;
 export type ReadCursor = Selectable<ReadCursorsTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
+export type Note = Selectable<NotesTable>;
+export type Mention = Selectable<MentionsTable>;

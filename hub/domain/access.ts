@@ -28,3 +28,13 @@ export async function auditStaffRead(
   if (identity.kind !== 'staff') return;
   await audit(db, { orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action, subject, ...(detail && { detail }) });
 }
+
+/**
+ * Who may act in a thread over the socket (write, mark read, type, end): a patient only in
+ * their own thread; staff in any thread of their org (the thread's patient is looked up in
+ * the token's org, so another org's thread is simply not found). The same rule as `canSee`,
+ * said in threads, which is how the socket names conversations.
+ */
+export function mayActIn(identity: Identity, thread: string): boolean {
+  return identity.kind === 'staff' || thread === identity.externalId;
+}

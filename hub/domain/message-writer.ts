@@ -11,11 +11,11 @@
 // hub takes row locks in the same order and two hubs' batches cannot deadlock.
 import type { HubDatabase } from '../db/database.js';
 import { DatabaseUnavailableError, isDatabaseUnavailable } from '../db/dialect.js';
-import { storeMessageIn, type MessageInput, type StoredMessage } from '../db/repositories/messages.js';
+import { storeMessageIn, type EndedRefusal, type MessageInput, type StoredMessage } from '../db/repositories/messages.js';
 
 interface Job {
   input: MessageInput;
-  resolve: (stored: StoredMessage) => void;
+  resolve: (stored: StoredMessage | EndedRefusal) => void;
   reject: (error: unknown) => void;
 }
 
@@ -40,7 +40,7 @@ export class MessageWriter {
     return this.queue.length;
   }
 
-  store(input: MessageInput): Promise<StoredMessage> {
+  store(input: MessageInput): Promise<StoredMessage | EndedRefusal> {
     if (this.closed) return Promise.reject(new Error('message writer is closed'));
     return new Promise((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
@@ -67,7 +67,7 @@ export class MessageWriter {
         }
         try {
           const results = await this.db.transaction().execute(async (trx) => {
-            const out: StoredMessage[] = [];
+            const out: Array<StoredMessage | EndedRefusal> = [];
             for (const job of batch) out.push(await storeMessageIn(trx, job.input));
             return out;
           });

@@ -7,8 +7,6 @@
 import { nanoid } from 'nanoid';
 import type { WebSocket } from 'ws';
 import {
-  ChunkAssembler,
-  LIMITS,
   decodeFrame,
   sniffType,
   type AttachmentMeta,
@@ -20,25 +18,26 @@ import {
 import { peerOf, type Identity } from '../auth/identity.js';
 import { AuthError, resolveIdentity, verifyClaims, type VerifiedToken } from '../auth/tokens.js';
 import type { HubContext } from '../context.js';
-import { deleteConversation, findPatientConversation, getOrCreateConversation, setConversationStatus } from '../db/repositories/conversations.js';
-import { cursorsOf } from '../db/repositories/cursors.js';
+import { attachmentKeysOf, deleteConversation, endVisitChat, findPatientConversation } from '../db/repositories/conversations.js';
 import { messagePage } from '../db/repositories/history.js';
 import { maxSeqOf, storedMessage } from '../db/repositories/messages.js';
 import { isOriginAllowed } from '../db/repositories/orgs.js';
 import { getPatientByExternalId } from '../db/repositories/people.js';
-import type { Message } from '../db/tables.js';
 import { DeferredWrites } from '../domain/deferred-writes.js';
 import { MessageWriter } from '../domain/message-writer.js';
 import { MessageAdmission, turnAway } from './admission.js';
 import { liveItem, type Envelope, type Route } from './broker.js';
+import { ConversationRefs } from './conversation-refs.js';
 import { messageFrames, storedMessageFrames } from './message-frames.js';
 import { PresenceView, CARE_TEAM, presentPatient } from './presence.js';
 import type { Present } from './presence-store.js';
 import { RateLimits } from './rate-limits.js';
 import { Registry } from './registry.js';
+import { Replay } from './replay.js';
 import { oneHub, type ScaleOut } from './scale-out.js';
 import { Sequencer } from './sequencer.js';
 import { CLOSE, Session } from './session.js';
+import { Uploads } from './uploads.js';
 
 export interface GatewayOptions {
   /** A socket must authenticate within this time. */
@@ -72,36 +71,19 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
 
 /** How long shutdown waits for clients to complete the closing handshake before dropping them. */
 const SHUTDOWN_GRACE_MS = 2000;
-/** Messages read per query when a thread is replayed on resume; the replay goes on page by page to the end. */
-const RESUME_PAGE = 500;
 /** Frames of one socket waiting to be handled before the hub stops reading it, and when it reads again. */
 const INBOUND_HIGH_WATER = 64;
 const INBOUND_LOW_WATER = 16;
-/** Conversations remembered per hub; past this the oldest are looked up again. */
-const CONVERSATION_CACHE = 50_000;
-
-interface Upload {
-  frame: MessageFrame;
-  conversationId: string;
-  assemblers: Map<string, ChunkAssembler>;
-  bytes: number;
-  lastChunkAt: number;
-}
-
-/** A patient's conversation never changes id once made (persistent mode), so it may be remembered. */
-interface ConversationRef {
-  id: string;
-}
-
 export class Gateway {
   private readonly registry = new Registry();
   private readonly sessions = new Set<Session>();
   private readonly writer: MessageWriter;
   private readonly admission: MessageAdmission;
   private readonly deferred: DeferredWrites;
-  private readonly uploads = new WeakMap<Session, Map<string, Upload>>();
+  private readonly uploads: Uploads;
   private readonly chains = new WeakMap<Session, Promise<void>>();
-  private readonly conversations = new Map<string, ConversationRef>();
+  private readonly conversations: ConversationRefs;
+  private readonly replay: Replay;
   private readonly limits: RateLimits;
   private readonly presence: PresenceView;
   private readonly sequencer = new Sequencer(
@@ -128,6 +110,9 @@ export class Gateway {
     );
     this.limits = new RateLimits(scale, this.options);
     this.presence = new PresenceView(this.registry, scale.presence);
+    this.uploads = new Uploads(this.options.maxUploadBytes, this.options.uploadIdleMs);
+    this.conversations = new ConversationRefs(ctx);
+    this.replay = new Replay(ctx, this.conversations, this.presence, scale, this.sequencer, this.deferred);
     scale.broker.onEnvelope((envelope) => this.deliverLocal(envelope));
     scale.onRecovered((orgs) => this.recover(orgs));
     this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs);
@@ -243,7 +228,7 @@ export class Gateway {
         session.send({ type: 'pong' });
         return;
       case 'resume':
-        return this.onResume(session, identity, frame.seen);
+        return this.replay.resume(session, identity, frame.seen);
       case 'error':
         return;
       default:
@@ -321,7 +306,7 @@ export class Gateway {
   private async disconnect(session: Session): Promise<void> {
     session.close(CLOSE.restart, 'closed');
     this.sessions.delete(session);
-    this.uploads.delete(session);
+    this.uploads.drop(session);
     const identity = session.identity;
     if (!identity) return;
     const { lastOfPerson, lastOfOrg } = this.registry.remove(session);
@@ -349,16 +334,15 @@ export class Gateway {
 
   /** Relay mode: the conversation and its frames vanish when the patient has left. */
   private async purge(identity: Identity): Promise<void> {
-    const key = conversationKey(identity.orgId, identity.externalId);
-    const ref = this.conversations.get(key);
+    const ref = this.conversations.cached(identity.orgId, identity.externalId);
     if (!ref) return;
-    this.conversations.delete(key);
-    const attachments = await this.ctx.db.selectFrom('attachments').select('storage_key').where('org_id', '=', identity.orgId).where('conversation_id', '=', ref.id).execute();
+    this.conversations.forget(identity.orgId, identity.externalId);
+    const keys = await attachmentKeysOf(this.ctx.db, identity.orgId, ref.id);
     await deleteConversation(this.ctx.db, identity.orgId, ref.id);
     for (const s of this.registry.staffOf(identity.orgId)) s.forgetThread(identity.externalId);
     // Another socket may have looked the conversation up (and cached it) while it was being deleted.
-    if (this.conversations.get(key)?.id === ref.id) this.conversations.delete(key);
-    for (const a of attachments) await this.ctx.blobs.delete?.(a.storage_key);
+    this.conversations.forget(identity.orgId, identity.externalId, ref.id);
+    for (const key of keys) await this.ctx.blobs.delete?.(key);
   }
 
   // ---- messages --------------------------------------------------------------------------
@@ -369,49 +353,34 @@ export class Gateway {
       return turnAway(session, frame, 'overloaded', 'the hub is busy; the message will be retried');
     }
     if (!(await this.allow(session, identity))) return turnAway(session, frame, 'rate-limited', 'too many messages; slow down');
-    const ref = await this.conversationFor(session, identity, frame.thread, frame.id);
+    const ref = await this.conversations.of(session, identity, frame.thread, frame.id);
     if (!ref) return;
     if (identity.kind === 'staff' && (await this.optedOut(identity.orgId, frame.thread))) {
       session.send({ type: 'error', code: 'opted-out', message: 'this patient has opted out of messages', ref: frame.id });
       return;
     }
     if (!frame.attachments?.length) return this.store(session, identity, frame, ref.id, []);
-    const uploads = this.uploadsOf(session);
-    if (uploads.has(frame.id)) return;
+    if (this.uploads.has(session, frame.id)) return;
     // A resend of a stored message (its ack was lost): ack again rather than take its bytes and write its files twice.
     const stored = await storedMessage(this.ctx.db, identity.orgId, ref.id, identity.id, frame.id);
     if (stored) {
       session.send({ type: 'ack', id: frame.id, thread: frame.thread, seq: Number(stored.seq), at: Number(stored.created_at) });
       return;
     }
-    const pendingBytes = [...uploads.values()].reduce((n, u) => n + u.frame.attachments!.reduce((m, a) => m + a.size, 0), 0);
-    const size = frame.attachments.reduce((n, a) => n + a.size, 0);
-    if (pendingBytes + size > this.options.maxUploadBytes) {
+    if (!this.uploads.start(session, frame, ref.id)) {
       // Transient: once earlier uploads finish, this one fits; the sender's outbox retries.
       return turnAway(session, frame, 'overloaded', 'too many attachment bytes in flight; retrying');
     }
-    uploads.set(frame.id, {
-      frame,
-      conversationId: ref.id,
-      assemblers: new Map(frame.attachments.map((a) => [a.id, new ChunkAssembler(Math.ceil(a.size / LIMITS.chunkBytes), a.size)])),
-      bytes: 0,
-      lastChunkAt: Date.now(),
-    });
   }
 
   private async onChunk(session: Session, identity: Identity, frame: ChunkFrame): Promise<void> {
-    const uploads = this.uploadsOf(session);
-    const upload = uploads.get(frame.message);
-    const assembler = upload?.assemblers.get(frame.attachment);
-    if (!upload || !assembler) return; // a late resend of something already stored: nothing to do
-    upload.lastChunkAt = Date.now();
-    if (!assembler.add(frame.index, frame.count, frame.data)) {
-      uploads.delete(frame.message);
+    const outcome = this.uploads.chunk(session, frame);
+    if (outcome.kind === 'bad') {
       session.send({ type: 'error', code: 'invalid', message: 'attachment chunk does not fit its attachment', ref: frame.message });
       return;
     }
-    if (![...upload.assemblers.values()].every((a) => a.complete)) return;
-    uploads.delete(frame.message);
+    if (outcome.kind !== 'complete') return;
+    const upload = outcome.upload;
     const files: Array<{ meta: AttachmentMeta; bytes: Uint8Array; storageKey: string }> = [];
     for (const meta of upload.frame.attachments!) {
       const bytes = upload.assemblers.get(meta.id)!.bytesOut();
@@ -446,9 +415,17 @@ export class Gateway {
       body: frame.text,
       sentAt: frame.at,
       attachments: files.map((f) => ({ clientId: f.meta.id, name: f.meta.name, mime: f.meta.mime, size: f.meta.size, storageKey: f.storageKey })),
+      ...(identity.kind === 'patient' && identity.visit !== undefined && { visit: identity.visit }),
     });
     void stored.then(
-      ({ message, attachments, duplicate }) => {
+      (result) => {
+        if (result.ended) {
+          // Refused, never left at *Sent*: the sender shows *Not sent: chat ended*.
+          session.send({ type: 'error', code: 'chat-ended', message: 'this chat has ended', ref: frame.id });
+          for (const f of files) void this.ctx.blobs.delete?.(f.storageKey);
+          return;
+        }
+        const { message, attachments, duplicate } = result;
         session.send({ type: 'ack', id: frame.id, thread: frame.thread, seq: message.seq, at: message.created_at });
         if (duplicate) return;
         const bytes = new Map(files.map((f) => [f.meta.id, f.bytes]));
@@ -468,7 +445,7 @@ export class Gateway {
   // ---- receipts, typing, ending ----------------------------------------------------------
 
   private async onReceipt(session: Session, identity: Identity, kind: 'delivered' | 'read', thread: string, ids: readonly string[]): Promise<void> {
-    const ref = await this.conversationFor(session, identity, thread);
+    const ref = await this.conversations.of(session, identity, thread);
     if (!ref) return;
     const seq = await maxSeqOf(this.ctx.db, identity.orgId, ref.id, ids);
     if (seq > 0) this.deferred.cursor(ref.id, { kind: identity.kind, id: identity.id }, kind === 'read' ? { read: seq } : { delivered: seq });
@@ -481,9 +458,9 @@ export class Gateway {
   }
 
   private async onEnded(session: Session, identity: Identity, thread: string): Promise<void> {
-    const ref = await this.conversationFor(session, identity, thread);
+    const ref = await this.conversations.of(session, identity, thread);
     if (!ref) return;
-    await setConversationStatus(this.ctx.db, identity.orgId, ref.id, 'closed');
+    await endVisitChat(this.ctx.db, identity.orgId, ref.id);
     this.fanOut(session, identity.orgId, thread, [{ type: 'ended', from: identity.externalId, thread, at: Date.now() }]);
   }
 
@@ -492,114 +469,7 @@ export class Gateway {
     this.fanOut(session, identity.orgId, thread, [frame]);
   }
 
-  // ---- resume ----------------------------------------------------------------------------
-
-  private async onResume(session: Session, identity: Identity, seen: ReadonlyArray<{ thread: string; seq: number }>): Promise<void> {
-    // Live frames wait while history is sent (they are held from authentication until the first resume is answered).
-    session.hold();
-    const after = new Map(seen.map((s) => [s.thread, s.seq]));
-    /** The highest seq the client holds per thread once the replay is done: held live copies of these are dropped. */
-    const have = new Map(after);
-    // Staff catch up on every patient in the queue, those on other hubs too: wait until they are known.
-    if (identity.kind === 'staff') await this.scale.presence.ready(identity.orgId);
-    const threads =
-      identity.kind === 'patient'
-        ? [identity.externalId]
-        : [...new Set([...after.keys(), ...this.presence.patients(identity.orgId).keys()])];
-    for (const thread of threads) {
-      const ref = await this.conversationFor(session, identity, thread, undefined, false);
-      if (!ref) continue;
-      let receiptOf: ((message: Message) => 'delivered' | 'read' | undefined) | undefined;
-      let replayed = 0;
-      for (let afterSeq = after.get(thread) ?? 0; ; ) {
-        const messages = await messagePage(this.ctx.db, identity.orgId, ref.id, afterSeq, RESUME_PAGE);
-        if (!messages.length) break;
-        receiptOf ??= await this.receiptsFor(identity, ref.id);
-        for (const frames of await storedMessageFrames(this.ctx, identity.orgId, thread, messages, receiptOf)) for (const frame of frames) session.send(frame);
-        replayed += messages.length;
-        afterSeq = Number(messages.at(-1)!.seq);
-        have.set(thread, afterSeq);
-        // A reader too slow for the backlog is closed (1013) by `send` and resumes from what it got.
-        if (messages.length < RESUME_PAGE || session.closed) break;
-        await nextTurn(); // let the socket drain and other sockets be served between pages
-      }
-      if (replayed) this.sequencer.caughtUp(identity.orgId, thread, have.get(thread)!);
-      if (replayed && identity.kind === 'staff') {
-        this.deferred.audit({ orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action: 'messages.read', subject: { type: 'conversation', id: ref.id }, detail: { count: replayed } });
-      }
-      if (session.closed) return;
-    }
-    // Every message the pages above could see has had its fan-out by now, or waits in the sequencer
-    // (and is dropped as a copy); anything committed later is among the held frames or still to come.
-    await nextTurn();
-    session.release(have);
-    session.send({ type: 'synced' });
-  }
-
-  /**
-   * What history should say about receipts, from the stored cursors: for the reader's own
-   * messages how far the other side got; for the others' messages whether the reader has read them.
-   */
-  private async receiptsFor(identity: Identity, conversationId: string): Promise<(message: Message) => 'delivered' | 'read' | undefined> {
-    await this.deferred.flush();
-    const cursors = await cursorsOf(this.ctx.db, conversationId);
-    const mine = cursors.find((c) => c.participant_kind === identity.kind && c.participant_id === identity.id);
-    const others = cursors.filter((c) => c.participant_kind !== identity.kind);
-    const otherRead = Math.max(0, ...others.map((c) => Number(c.read_seq)));
-    const otherDelivered = Math.max(0, ...others.map((c) => Number(c.delivered_seq)));
-    const myRead = Number(mine?.read_seq ?? 0);
-    return (message) => {
-      const seq = Number(message.seq);
-      if (message.author_kind === identity.kind && message.author_id === identity.id) {
-        return seq <= otherRead ? 'read' : seq <= otherDelivered ? 'delivered' : undefined;
-      }
-      return seq <= myRead ? 'read' : undefined;
-    };
-  }
-
   // ---- helpers ---------------------------------------------------------------------------
-
-  /**
-   * The conversation behind a thread, if this identity may act in it: a patient only in their
-   * own; staff in any of their org's. Refusals answer with a typed error and change nothing.
-   */
-  private async conversationFor(session: Session, identity: Identity, thread: string, ref?: string, create = true): Promise<ConversationRef | undefined> {
-    if (identity.kind === 'patient' && thread !== identity.externalId) {
-      session.send({ type: 'error', code: 'not-allowed', message: 'a patient may only write in their own chat', ...(ref ? { ref } : {}) });
-      return undefined;
-    }
-    const key = conversationKey(identity.orgId, thread);
-    const cached = this.conversations.get(key);
-    if (cached) return cached;
-    const patient = await getPatientByExternalId(this.ctx.db, identity.orgId, thread);
-    if (!patient) {
-      if (create) session.send({ type: 'error', code: 'not-found', message: 'no such patient', ...(ref ? { ref } : {}) });
-      return undefined;
-    }
-    const visit = identity.kind === 'patient' ? identity.visit ?? null : null;
-    // Reading (resume) never creates a conversation; writing does.
-    const conversation = create
-      ? await getOrCreateConversation(this.ctx.db, identity.orgId, patient.id, visit)
-      : await findPatientConversation(this.ctx.db, identity.orgId, patient.id);
-    if (!conversation) return undefined;
-    const value: ConversationRef = { id: conversation.id };
-    if (this.conversations.size >= CONVERSATION_CACHE) this.conversations.delete(this.conversations.keys().next().value!);
-    this.conversations.set(key, value);
-    return value;
-  }
-
-  /** Drops uploads that stopped receiving chunks: their bytes and their share of the upload budget. */
-  private expireUploads(session: Session, now: number): void {
-    const uploads = this.uploads.get(session);
-    if (!uploads) return;
-    for (const [id, upload] of uploads) if (now - upload.lastChunkAt > this.options.uploadIdleMs) uploads.delete(id);
-  }
-
-  private uploadsOf(session: Session): Map<string, Upload> {
-    let map = this.uploads.get(session);
-    if (!map) this.uploads.set(session, (map = new Map()));
-    return map;
-  }
 
   /** Read each time, not remembered: opting out may happen through any hub. */
   private async optedOut(orgId: string, thread: string): Promise<boolean> {
@@ -642,7 +512,7 @@ export class Gateway {
     const late = now - this.lastBeat > this.options.heartbeatMs * 1.5;
     this.lastBeat = now;
     for (const session of this.sessions) {
-      this.expireUploads(session, now);
+      this.uploads.expire(session, now);
       // A beat that fired late means this process was too busy to read pongs: judge no one on it.
       if (late) {
         session.alive = true;
@@ -662,18 +532,9 @@ export class Gateway {
   }
 }
 
-/** Org and thread ids may both contain `:`; `/` is in neither, so no two pairs share a key. */
-function conversationKey(orgId: string, thread: string): string {
-  return `${orgId}/${thread}`;
-}
-
 /** Blob keys allow letters, digits, `_` and `-`; an org id may hold `.`, `:` or `@` too. */
 function blobFolder(orgId: string): string {
   return orgId.replace(/[^A-Za-z0-9_-]/g, '_');
-}
-
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function presentOf(identity: Identity): Present {

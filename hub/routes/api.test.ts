@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HubContext } from '../context.js';
 import { auditTrail } from '../db/repositories/audit.js';
 import { getOrCreateConversation, setConversationStatus } from '../db/repositories/conversations.js';
-import { storeMessageIn, type MessageInput } from '../db/repositories/messages.js';
+import { storeMessageIn, type MessageInput, type StoredMessage } from '../db/repositories/messages.js';
 import { listPatients, listStaff, upsertPatient, upsertStaff } from '../db/repositories/people.js';
 import type { Conversation, Database } from '../db/tables.js';
 import { createTestContext } from '../testing/context.js';
@@ -76,7 +76,7 @@ eachDialect((databases) => {
       },
       ana: anaConversation,
       ben: benConversation,
-      attachmentId: stored.attachments[0]!.id,
+      attachmentId: (stored as StoredMessage).attachments[0]!.id,
       bodies,
     };
   }

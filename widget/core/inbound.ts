@@ -64,7 +64,9 @@ export class Inbound {
       case 'typing':
         return this.onTyping(frame.from, frame.thread, frame.active);
       case 'ended':
-        if (!this.mayAct(frame.from, frame.thread)) return;
+        // A hub has checked who may end the chat (and says so again on resume, from the care team);
+        // between peers only the care team or the thread's own patient may.
+        if (this.o.delivery.kind !== 'hub' && this.mayAct(frame.from, frame.thread) !== true) return;
         this.o.life.markEnded(frame.thread);
         return this.o.publish();
       case 'error':

@@ -71,3 +71,39 @@ export async function setConversationStatus(db: HubDatabase, orgId: string, id: 
 export async function deleteConversation(db: HubDatabase, orgId: string, id: string): Promise<void> {
   await db.deleteFrom('conversations').where('org_id', '=', orgId).where('id', '=', id).execute();
 }
+
+/**
+ * The patients (external ids) of the org's open conversations whose patient spoke last, most
+ * recent first: on resume a care-team client gets these even if the patient is gone, so a
+ * message written while no clinician was connected is never missed.
+ */
+export async function awaitingReply(db: HubDatabase, orgId: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('conversations')
+    .innerJoin('patients', 'patients.id', 'conversations.patient_id')
+    .select('patients.external_id')
+    .where('conversations.org_id', '=', orgId)
+    .where('conversations.status', '=', 'open')
+    .where('conversations.last_author_kind', '=', 'patient')
+    .orderBy('conversations.last_message_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.external_id);
+}
+
+/** Ends the chat of the conversation's current visit (see `onEnd`): sending in it is refused from now on. */
+export async function endVisitChat(db: HubDatabase, orgId: string, id: string, now = Date.now()): Promise<boolean> {
+  const result = await db
+    .updateTable('conversations')
+    .set((eb) => ({ ended_visit: eb.fn.coalesce('visit', eb.val('')), ended_at: now, updated_at: now }))
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** The storage keys of a conversation's attachments (relay mode deletes the files with it). */
+export async function attachmentKeysOf(db: HubDatabase, orgId: string, conversationId: string): Promise<string[]> {
+  const rows = await db.selectFrom('attachments').select('storage_key').where('org_id', '=', orgId).where('conversation_id', '=', conversationId).execute();
+  return rows.map((r) => r.storage_key);
+}

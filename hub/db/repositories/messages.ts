@@ -4,6 +4,7 @@ import { nanoid } from 'nanoid';
 import type { Transaction } from 'kysely';
 import type { HubDatabase } from '../database.js';
 import type { Attachment, Database, Message } from '../tables.js';
+import { onMessage, visitKey } from '../../domain/conversation-state.js';
 
 export interface MessageInput {
   orgId: string;
@@ -15,9 +16,17 @@ export interface MessageInput {
   body: string;
   sentAt: number;
   attachments: ReadonlyArray<{ clientId: string; name: string; mime: string; size: number; storageKey: string }>;
+  /** A patient's visit (from the token): a visit other than the conversation's starts a new one. */
+  visit?: string;
+}
+
+/** The message was not stored: the chat of the conversation's visit has ended. */
+export interface EndedRefusal {
+  ended: true;
 }
 
 export interface StoredMessage {
+  ended?: undefined;
   message: Message;
   attachments: Attachment[];
   /** True when this client id was already stored: nothing new was written. */
@@ -32,22 +41,32 @@ export interface StoredMessage {
  * does nothing, the seq taken for it is given back (the lock is still ours), and the stored
  * message is read back.
  */
-export async function storeMessageIn(trx: Transaction<Database>, input: MessageInput, now = Date.now()): Promise<StoredMessage> {
+export async function storeMessageIn(trx: Transaction<Database>, input: MessageInput, now = Date.now()): Promise<StoredMessage | EndedRefusal> {
   const existing = await findMessageIn(trx, input);
   if (existing) return existing;
   const inbound = input.authorKind === 'patient';
+  const text = input.body.trim() ? input.body : input.attachments.map((a) => a.name).join(', ');
   const conversation = await trx
     .updateTable('conversations')
     .set((eb) => ({
+      ...onMessage(input.authorKind, text, now),
       last_seq: eb('last_seq', '+', 1),
       updated_at: now,
-      status: 'open',
-      ...(inbound ? { last_inbound_at: now } : { last_outbound_at: now }),
+      ...(inbound && { last_inbound_seq: eb('last_seq', '+', 1) }),
+      ...(input.visit !== undefined && { visit: input.visit }),
     }))
     .where('id', '=', input.conversationId)
     .where('org_id', '=', input.orgId)
+    // Not into a visit whose chat has ended (the visit this message is for: the patient's, or the conversation's).
+    .where((eb) =>
+      eb.or([
+        eb('ended_visit', 'is', null),
+        eb('ended_visit', '!=', input.visit !== undefined ? eb.val(visitKey(input.visit)) : eb.fn.coalesce('visit', eb.val(''))),
+      ]),
+    )
     .returning('last_seq')
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (!conversation) return { ended: true };
   const message: Message = {
     id: `msg_${nanoid(14)}`,
     org_id: input.orgId,
