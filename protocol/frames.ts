@@ -145,11 +145,15 @@ export const ReadyFrameSchema = v.object({
   heartbeatMs: v.pipe(v.number(), v.integer(), v.minValue(100)),
 });
 
-/** Client → hub: the last sequence number it holds per thread; the hub sends what came after. */
+/**
+ * Client → hub: the last sequence number it holds per thread; the hub sends what came after.
+ * `only`: catch up on the listed threads alone (a client filling a gap it noticed live).
+ */
 export const ResumeFrameSchema = v.object({
   v: Version,
   type: v.literal('resume'),
   seen: v.pipe(v.array(v.object({ thread: IdSchema, seq: v.pipe(v.number(), v.integer(), v.minValue(0)) })), v.maxLength(LIMITS.resumeThreads)),
+  only: v.optional(v.boolean()),
 });
 
 /** Hub → client: everything missed has been sent. */

@@ -228,7 +228,7 @@ export class Gateway {
         session.send({ type: 'pong' });
         return;
       case 'resume':
-        return this.replay.resume(session, identity, frame.seen);
+        return this.replay.resume(session, identity, frame.seen, frame.only === true);
       case 'error':
         return;
       default:

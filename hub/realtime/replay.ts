@@ -37,13 +37,14 @@ export class Replay {
     private readonly deferred: DeferredWrites,
   ) {}
 
-  async resume(session: Session, identity: Identity, seen: ReadonlyArray<{ thread: string; seq: number }>): Promise<void> {
+  /** `only`: the client asks for the listed threads alone (it noticed a gap live). */
+  async resume(session: Session, identity: Identity, seen: ReadonlyArray<{ thread: string; seq: number }>, only = false): Promise<void> {
     // Live frames wait while history is sent (they are held from authentication until the first resume is answered).
     session.hold();
     const after = new Map(seen.map((s) => [s.thread, s.seq]));
     /** The highest seq the client holds per thread once the replay is done: held live copies of these are dropped. */
     const have = new Map(after);
-    for (const thread of await this.scope(identity, after)) {
+    for (const thread of only ? [...after.keys()] : await this.scope(identity, after)) {
       await this.thread(session, identity, thread, after.get(thread) ?? 0, have);
       if (session.closed) return;
     }

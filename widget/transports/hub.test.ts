@@ -195,3 +195,157 @@ describe('HubTransport with the chat core', () => {
     await vi.waitFor(() => expect(ana.state.connection).toBe('online'));
   });
 });
+
+describe('the stored conversation is the care team\'s truth, not who is present', () => {
+  it('gives a clinician who connects later what a patient wrote while no one was there, and keeps it on later resumes', async () => {
+    const ana = await join_('ana', 'patient');
+    await ana.send('is anyone there?');
+    await vi.waitFor(() => expect(thread(ana, 'ana')!.messages[0].status).toBe('sent'));
+    ana.stop(); // Ana leaves before any clinician connects
+    const dr = await join_('dr-lee', 'staff');
+    await vi.waitFor(() => expect(thread(dr, 'ana')?.messages.map((m) => m.text)).toEqual(['is anyone there?']));
+    const back = await join_('ana', 'patient');
+    await back.send('hello again');
+    await vi.waitFor(() => expect(thread(dr, 'ana')?.messages.map((m) => [m.text, m.seq])).toEqual([['is anyone there?', 1], ['hello again', 2]]));
+    // A reload of the clinician's page resumes from what it holds and still has both.
+    dr.stop();
+    const drAgain = await join_('dr-lee', 'staff');
+    await vi.waitFor(() => expect(thread(drAgain, 'ana')?.messages.map((m) => m.text)).toEqual(['is anyone there?', 'hello again']));
+  });
+
+  it('fills in the history of a patient who comes back to a clinician page that stayed open', async () => {
+    const ana = await join_('ana', 'patient');
+    const dr = await join_('dr-lee', 'staff');
+    await ana.send('first visit');
+    await vi.waitFor(() => expect(thread(dr, 'ana')?.messages).toHaveLength(1));
+    dr.open('ana');
+    await dr.send('answered');
+    await vi.waitFor(() => expect(thread(ana, 'ana')?.messages).toHaveLength(2));
+    ana.stop();
+    // A second clinician page opens while Ana is away: her conversation was answered, so it is not in its catch-up.
+    const colleague = await join_('dr-kim', 'staff');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(thread(colleague, 'ana')?.messages ?? []).toEqual([]);
+    // Ana comes back: the page that stayed open gets her history, before and around her new message.
+    const back = await join_('ana', 'patient');
+    await vi.waitFor(() => expect(thread(colleague, 'ana')?.messages.map((m) => m.text)).toEqual(['first visit', 'answered']));
+    await back.send('back again');
+    await vi.waitFor(() => expect(thread(colleague, 'ana')?.messages.map((m) => [m.text, m.seq])).toEqual([['first visit', 1], ['answered', 2], ['back again', 3]]));
+  });
+
+  it('keeps an ended chat ended across reloads for both sides, and refuses a message into it', async () => {
+    const ana = await join_('ana', 'patient');
+    const dr = await join_('dr-lee', 'staff');
+    await ana.send('hello');
+    await vi.waitFor(() => expect(thread(dr, 'ana')?.messages).toHaveLength(1));
+    dr.open('ana');
+    dr.end();
+    await vi.waitFor(() => expect(thread(ana, 'ana')?.ended).toBe(true));
+    ana.stop();
+    const reloaded = await join_('ana', 'patient');
+    await vi.waitFor(() => expect(thread(reloaded, 'ana')?.ended).toBe(true));
+    // Even a page that sends anyway (an old tab) is refused, never left at Sent.
+    const stale = new HubTransport({ url: hub.wsUrl, getToken: () => clinic.mint({ sub: 'ana', role: 'patient', name: 'ANA' }), WebSocket: WebSocket as unknown as new (url: string) => WebSocketLike });
+    const refusals: string[] = [];
+    stale.open({ status: () => undefined, error: () => undefined, frame: (f) => void (f.type === 'error' && refusals.push(f.code)) });
+    await vi.waitFor(() => expect(stale.send({ type: 'message', id: 'late', thread: 'ana', from: { id: 'ana', name: 'ANA', role: 'patient' }, text: 'still there?', at: Date.now(), clock: 9 })).toBe(true));
+    await vi.waitFor(() => expect(refusals).toContain('chat-ended'));
+    stale.close();
+    expect(await countMessages(hub.ctx.db, clinic.org.id)).toBe(1);
+    // A fresh clinician page shows the chat as ended too.
+    dr.stop();
+    const drAgain = await join_('dr-lee', 'staff');
+    await vi.waitFor(() => expect(thread(drAgain, 'ana')?.ended).toBe(true));
+  });
+
+  it('lets a patient write again in a new visit after the last visit\'s chat ended', async () => {
+    const mint = (visit: string) => clinic.mint({ sub: 'ana', role: 'patient', name: 'ANA', visit });
+    const connect = async (visit: string) => {
+      const token = await mint(visit);
+      const core = new ChatCore({ me: { id: 'ana', name: 'ANA', role: 'patient' }, transport: new HubTransport({ url: hub.wsUrl, getToken: () => token, WebSocket: WebSocket as unknown as new (url: string) => WebSocketLike }) });
+      core.start();
+      cores.push(core);
+      await vi.waitFor(() => expect(core.state.connection).toBe('online'));
+      return core;
+    };
+    const dr = await join_('dr-lee', 'staff');
+    const first = await connect('visit-1');
+    await first.send('in the first visit');
+    await vi.waitFor(() => expect(thread(dr, 'ana')?.messages).toHaveLength(1));
+    dr.open('ana');
+    dr.end();
+    await vi.waitFor(() => expect(thread(first, 'ana')?.ended).toBe(true));
+    first.stop();
+    const second = await connect('visit-2');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(thread(second, 'ana')?.ended).toBeFalsy();
+    await second.send('in the second visit');
+    await vi.waitFor(() => expect(thread(second, 'ana')!.messages.at(-1)!.status).not.toBe('sending'));
+    expect(thread(second, 'ana')!.messages.at(-1)!.status).not.toBe('failed');
+    expect(await countMessages(hub.ctx.db, clinic.org.id)).toBe(2);
+  });
+});
+
+describe('HubTransport filling gaps it notices live', () => {
+  /** A socket the test speaks for: what the transport sends is recorded, what the "hub" says is pushed in. */
+  class ScriptedSocket implements WebSocketLike {
+    static last?: ScriptedSocket;
+    readyState = 0;
+    readonly sent: Array<Record<string, unknown>> = [];
+    onopen: WebSocketLike['onopen'] = null;
+    onmessage: WebSocketLike['onmessage'] = null;
+    onclose: WebSocketLike['onclose'] = null;
+    onerror: WebSocketLike['onerror'] = null;
+    constructor() {
+      ScriptedSocket.last = this;
+      queueMicrotask(() => {
+        this.readyState = 1;
+        this.onopen?.({});
+      });
+    }
+    send(data: string) {
+      this.sent.push(JSON.parse(data) as Record<string, unknown>);
+    }
+    close() {
+      this.readyState = 3;
+    }
+    say(frame: Record<string, unknown>) {
+      this.onmessage?.({ data: JSON.stringify({ v: 1, ...frame }) });
+    }
+  }
+  const message = (thread: string, seq: number) => ({ type: 'message', id: `m${seq}`, thread, from: { id: thread, name: thread, role: 'patient' }, text: `#${seq}`, at: 1, clock: seq, seq });
+
+  async function connected() {
+    const transport = new HubTransport({ url: 'ws://hub.test/v1/ws', getToken: () => 'a.b.c', WebSocket: ScriptedSocket });
+    transport.open({ frame: () => undefined, error: () => undefined, status: () => undefined });
+    await vi.waitFor(() => expect(ScriptedSocket.last?.sent[0]?.type).toBe('auth'));
+    const socket = ScriptedSocket.last!;
+    socket.say({ type: 'ready', me: { id: 'dr', name: 'Dr', role: 'provider' }, session: 's1', heartbeatMs: 60_000 });
+    return { transport, socket, resumes: () => socket.sent.filter((f) => f.type === 'resume') };
+  }
+
+  it('asks for the missing messages of a thread when a live seq skips ahead, and only after its catch-up', async () => {
+    const { transport, socket, resumes } = await connected();
+    // During the catch-up the hub sends history from where this page is: no gap to fill.
+    socket.say(message('ana', 4));
+    socket.say({ type: 'synced' });
+    socket.say(message('ana', 5));
+    expect(resumes()).toHaveLength(1);
+    socket.say(message('ana', 8));
+    expect(resumes().at(-1)).toEqual({ v: 1, type: 'resume', seen: [{ thread: 'ana', seq: 5 }], only: true });
+    // A thread this page never held, met live at seq 3: everything before it.
+    socket.say(message('ben', 3));
+    expect(resumes().at(-1)).toEqual({ v: 1, type: 'resume', seen: [{ thread: 'ben', seq: 0 }], only: true });
+    socket.say(message('ben', 4));
+    expect(resumes()).toHaveLength(3);
+    transport.close();
+  });
+
+  it('asks for the history of a patient who joins while it holds nothing of them', async () => {
+    const { transport, socket, resumes } = await connected();
+    socket.say({ type: 'synced' });
+    socket.say({ type: 'presence', from: { id: 'cleo', name: 'Cleo', role: 'patient' }, state: 'joined' });
+    expect(resumes().at(-1)).toEqual({ v: 1, type: 'resume', seen: [{ thread: 'cleo', seq: 0 }], only: true });
+    transport.close();
+  });
+});

@@ -46,6 +46,8 @@ export class HubTransport implements Transport {
   /** When the hub was last heard from: a browser cannot see WebSocket pings, so we ask (`ping`) and time out. */
   private lastHeard = 0;
   private refreshTimer?: ReturnType<typeof setTimeout>;
+  /** The hub has answered this socket's `resume`: from now on messages arrive live, each thread in seq order. */
+  private synced = false;
   /** Highest sequence number received per thread: what `resume` reports. */
   private readonly seen = new Map<string, number>();
   private readonly opts: Required<Omit<HubTransportOptions, 'WebSocket' | 'livenessMs'>> & Pick<HubTransportOptions, 'WebSocket' | 'livenessMs'>;
@@ -143,16 +145,31 @@ export class HubTransport implements Transport {
       this.ready = true;
       this.attempt = 0;
       this.watchLiveness(this.opts.livenessMs ?? frame.heartbeatMs);
+      this.synced = false;
       const seen = [...this.seen].map(([thread, seq]) => ({ thread, seq }));
       this.ws?.send(encodeFrame({ type: 'resume', seen }));
       this.scheduleRefresh(token);
       this.sink?.status('up');
       return;
     }
+    if (frame.type === 'synced') this.synced = true;
     if (frame.type === 'message' && frame.seq !== undefined) {
-      this.seen.set(frame.thread, Math.max(this.seen.get(frame.thread) ?? 0, frame.seq));
+      const held = this.seen.get(frame.thread) ?? 0;
+      // After the catch-up, live messages of a thread come in seq order: a jump means history this
+      // page never got (a patient came back to a page that stayed open): ask for it.
+      if (this.synced && frame.seq > held + 1) this.fill(frame.thread, held);
+      this.seen.set(frame.thread, Math.max(held, frame.seq));
+    }
+    // A patient this care-team page holds nothing of has joined: their history may be stored.
+    if (this.synced && frame.type === 'presence' && frame.from.role === 'patient' && frame.state === 'joined' && !this.seen.has(frame.from.id)) {
+      this.fill(frame.from.id, 0);
     }
     this.sink?.frame(frame);
+  }
+
+  /** Asks the hub for one thread's messages after `afterSeq` (duplicates of what arrives live are dropped by the core). */
+  private fill(thread: string, afterSeq: number): void {
+    if (this.ws?.readyState === 1) this.ws.send(encodeFrame({ type: 'resume', seen: [{ thread, seq: afterSeq }], only: true }));
   }
 
   private retry(): void {
