@@ -127,7 +127,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       { onError: (error) => log.warn({ err: error instanceof Error ? error.message : String(error) }, 'websocket error') },
     ),
   );
-  app.route('/', createApi(ctx));
+  app.route('/', createApi(ctx, gateway.inbox));
   app.notFound(notFound);
   app.onError(errorHandler(ctx));
 

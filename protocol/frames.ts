@@ -1,25 +1,12 @@
 // Frame schemas (valibot): the wire contract between widgets, transports and the hub.
 // Every frame carries `v` (protocol version) and `type`; unknown fields are stripped.
 import * as v from 'valibot';
-import { ATTACHMENT_TYPES, LIMITS, PROTOCOL_VERSION } from './limits.js';
+import { ATTACHMENT_TYPES, LIMITS } from './limits.js';
 import { ERROR_CODES } from './errors.js';
+import { InboxFrameSchema, InboxStateFrameSchema, NoteFrameSchema, ViewingFrameSchema } from './inbox.js';
+import { IdSchema, PeerSchema, SeqSchema, TimeSchema, Version } from './primitives.js';
 
-export const IdSchema = v.pipe(
-  v.string(),
-  v.minLength(1),
-  v.maxLength(LIMITS.idChars),
-  v.regex(/^[A-Za-z0-9_.:@-]+$/, 'ids use letters, digits and _ . : @ -'),
-);
-export const RoleSchema = v.picklist(['patient', 'provider']);
-const TimeSchema = v.pipe(v.number(), v.integer(), v.minValue(0));
-const SeqSchema = v.pipe(v.number(), v.integer(), v.minValue(1));
-const Version = v.literal(PROTOCOL_VERSION);
-
-export const PeerSchema = v.object({
-  id: IdSchema,
-  name: v.pipe(v.string(), v.maxLength(LIMITS.nameChars)),
-  role: RoleSchema,
-});
+export { IdSchema, PeerSchema, RoleSchema } from './primitives.js';
 
 export const AttachmentMetaSchema = v.object({
   id: IdSchema,
@@ -194,6 +181,10 @@ export const FrameSchema = v.variant('type', [
   AckFrameSchema,
   PingFrameSchema,
   PongFrameSchema,
+  InboxFrameSchema,
+  InboxStateFrameSchema,
+  NoteFrameSchema,
+  ViewingFrameSchema,
 ]);
 
 export const FRAME_TYPES = [
@@ -212,10 +203,13 @@ export const FRAME_TYPES = [
   'ack',
   'ping',
   'pong',
+  'inbox',
+  'inbox-state',
+  'note',
+  'viewing',
 ] as const;
 
-export type Role = v.InferOutput<typeof RoleSchema>;
-export type Peer = v.InferOutput<typeof PeerSchema>;
+export type { Peer, Role } from './primitives.js';
 export type AttachmentMeta = v.InferOutput<typeof AttachmentMetaSchema>;
 export type PresenceFrame = v.InferOutput<typeof PresenceFrameSchema>;
 export type MessageFrame = v.InferOutput<typeof MessageFrameSchema>;

@@ -18,7 +18,9 @@ export type Route =
   /** The org's care team. */
   | { to: 'staff' }
   /** One patient's sockets. */
-  | { to: 'patient'; thread: string };
+  | { to: 'patient'; thread: string }
+  /** One staff member's sockets (by staff id): their own inbox marks and mentions. */
+  | { to: 'staff-member'; staff: string };
 
 export interface Envelope {
   org: string;

@@ -18,7 +18,7 @@ import {
 import { peerOf, type Identity } from '../auth/identity.js';
 import { AuthError, resolveIdentity, verifyClaims, type VerifiedToken } from '../auth/tokens.js';
 import type { HubContext } from '../context.js';
-import { attachmentKeysOf, deleteConversation, endVisitChat, findPatientConversation } from '../db/repositories/conversations.js';
+import { attachmentKeysOf, deleteConversation, endVisitChat, findPatientConversation, getConversation } from '../db/repositories/conversations.js';
 import { messagePage } from '../db/repositories/history.js';
 import { maxSeqOf, storedMessage } from '../db/repositories/messages.js';
 import { isOriginAllowed } from '../db/repositories/orgs.js';
@@ -33,6 +33,7 @@ import { PresenceView, CARE_TEAM, presentPatient } from './presence.js';
 import type { Present } from './presence-store.js';
 import { RateLimits } from './rate-limits.js';
 import { Registry } from './registry.js';
+import { InboxLive } from './inbox-live.js';
 import { Replay } from './replay.js';
 import { oneHub, type ScaleOut } from './scale-out.js';
 import { Sequencer } from './sequencer.js';
@@ -84,6 +85,8 @@ export class Gateway {
   private readonly chains = new WeakMap<Session, Promise<void>>();
   private readonly conversations: ConversationRefs;
   private readonly replay: Replay;
+  /** Inbox changes made anywhere in this hub (REST actions too) go out through here. */
+  readonly inbox: InboxLive;
   private readonly limits: RateLimits;
   private readonly presence: PresenceView;
   private readonly sequencer = new Sequencer(
@@ -112,6 +115,7 @@ export class Gateway {
     this.presence = new PresenceView(this.registry, scale.presence);
     this.uploads = new Uploads(this.options.maxUploadBytes, this.options.uploadIdleMs);
     this.conversations = new ConversationRefs(ctx);
+    this.inbox = new InboxLive(ctx.db, (orgId, route, frames) => this.publish(orgId, route, frames));
     this.replay = new Replay(ctx, this.conversations, this.presence, scale, this.sequencer, this.deferred);
     scale.broker.onEnvelope((envelope) => this.deliverLocal(envelope));
     scale.onRecovered((orgs) => this.recover(orgs));
@@ -227,6 +231,8 @@ export class Gateway {
       case 'ping':
         session.send({ type: 'pong' });
         return;
+      case 'viewing':
+        return this.onViewing(session, identity, frame.conversation, frame.active);
       case 'resume':
         return this.replay.resume(session, identity, frame.seen, frame.only === true);
       case 'error':
@@ -309,6 +315,7 @@ export class Gateway {
     this.uploads.drop(session);
     const identity = session.identity;
     if (!identity) return;
+    if (session.viewing) this.announceViewing(identity, session.viewing, false);
     const { lastOfPerson, lastOfOrg } = this.registry.remove(session);
     if (lastOfPerson) this.scale.presence.leave(identity.orgId, presentOf(identity));
     if (lastOfOrg) {
@@ -452,6 +459,12 @@ export class Gateway {
     if (seq > 0 && kind === 'read' && identity.kind === 'staff') {
       // A staff read receipt is the moment patient messages were on a clinician's screen.
       this.deferred.audit({ orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action: 'messages.read', subject: { type: 'conversation', id: ref.id }, detail: { upToSeq: seq } });
+      // Their other screens (and inbox badges) learn it once the cursor is written.
+      const orgId = identity.orgId;
+      void this.deferred
+        .flush()
+        .then(() => this.inbox.markChanged(orgId, identity.id, ref.id))
+        .catch(() => undefined);
     }
     const receipt: OutgoingFrame = { type: kind, from: identity.externalId, thread, ids: [...ids] };
     this.publish(identity.orgId, identity.kind === 'patient' ? { to: 'staff' } : { to: 'patient', thread }, [receipt]);
@@ -461,7 +474,28 @@ export class Gateway {
     const ref = await this.conversations.of(session, identity, thread);
     if (!ref) return;
     await endVisitChat(this.ctx.db, identity.orgId, ref.id);
+    void this.inbox.changed(identity.orgId, ref.id).catch(() => undefined);
     this.fanOut(session, identity.orgId, thread, [{ type: 'ended', from: identity.externalId, thread, at: Date.now() }]);
+  }
+
+  /** Who is looking at a conversation: staff only, within their org; the socket's last one is ended when it closes. */
+  private async onViewing(session: Session, identity: Identity, conversationId: string, active: boolean): Promise<void> {
+    if (identity.kind !== 'staff') {
+      session.send({ type: 'error', code: 'not-allowed', message: 'only the care team shares what it is viewing' });
+      return;
+    }
+    if (!(await this.allow(session, identity))) return;
+    if (active && !(await getConversation(this.ctx.db, identity.orgId, conversationId))) {
+      session.send({ type: 'error', code: 'not-found', message: 'no such conversation', ref: conversationId });
+      return;
+    }
+    if (active && session.viewing && session.viewing !== conversationId) this.announceViewing(identity, session.viewing, false);
+    session.viewing = active ? conversationId : session.viewing === conversationId ? undefined : session.viewing;
+    this.announceViewing(identity, conversationId, active);
+  }
+
+  private announceViewing(identity: Identity, conversationId: string, active: boolean): void {
+    this.inbox.viewing(identity.orgId, { type: 'viewing', conversation: conversationId, active, staff: { id: identity.id, name: identity.name } });
   }
 
   private async relay(session: Session, identity: Identity, thread: string, frame: OutgoingFrame): Promise<void> {

@@ -62,6 +62,7 @@ export class Registry {
     const { org, route } = envelope;
     if (route.to === 'staff') return [...this.staffOf(org)];
     if (route.to === 'patient') return [...this.patientSessions(org, route.thread)];
+    if (route.to === 'staff-member') return [...this.staffOf(org)].filter((s) => s.identity!.id === route.staff);
     return [...this.staffOf(org), ...this.patientSessions(org, route.thread)].filter((s) => s.id !== route.except);
   }
 

@@ -26,6 +26,8 @@ export class Session {
   closed = false;
   /** Per thread, a message turned away for now whose resend must come before any later message. */
   readonly resendFirst = new Map<string, string>();
+  /** Staff: the conversation this socket said it is viewing (announced as left when the socket closes). */
+  viewing?: string;
   /** Frames received and not yet handled; past a bound the socket is not read until they are. */
   inbound = 0;
   /**

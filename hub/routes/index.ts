@@ -11,22 +11,26 @@ import { limitBody } from '../http/validate.js';
 import { createAdminApi } from './admin.js';
 import { attachmentsApp } from './attachments.js';
 import { conversationsApp } from './conversations.js';
+import { InboxLive } from '../realtime/inbox-live.js';
+import { inboxApp } from './inbox.js';
 import { meApp } from './me.js';
 
-export function createUserApi(ctx: HubContext): Hono<UserEnv> {
+/** `live` carries inbox changes to the sockets (the gateway's); without it (tests of REST alone) they reach no one. */
+export function createUserApi(ctx: HubContext, live: InboxLive = new InboxLive(ctx.db, () => undefined)): Hono<UserEnv> {
   const v1 = new Hono<UserEnv>();
   // CORS first: a preflight is answered before authentication, and error answers carry the headers too.
   v1.use('*', orgCors(ctx), noStore(), limitBody(), requireIdentity(ctx));
   v1.route('/me', meApp(ctx));
   v1.route('/conversations', conversationsApp(ctx));
   v1.route('/attachments', attachmentsApp(ctx));
+  v1.route('/inbox', inboxApp(ctx, live));
   return v1;
 }
 
-export function createApi(ctx: HubContext): Hono {
+export function createApi(ctx: HubContext, live?: InboxLive): Hono {
   const api = new Hono();
   api.route('/admin', createAdminApi(ctx));
-  api.route('/v1', createUserApi(ctx));
+  api.route('/v1', createUserApi(ctx, live));
   api.onError(errorHandler(ctx));
   api.notFound(notFound);
   return api;

@@ -21,6 +21,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   ] as const) {
     await db.schema.alterTable('conversations').addColumn(column, type).execute();
   }
+  // The inbox sorts by last activity: conversations from before it count from their last update.
+  await db.updateTable('conversations').set((eb) => ({ last_message_at: eb.ref('updated_at') })).execute();
   await db.schema.createIndex('conversations_org_inbox').on('conversations').columns(['org_id', 'status', 'urgency', 'last_message_at']).execute();
 
   // Mark unread: the staff member's own flag, cleared when they read the conversation again.

@@ -26,6 +26,8 @@ export async function getOrCreateConversation(
       visit,
       last_inbound_at: null,
       last_outbound_at: null,
+      // The inbox sorts by last activity; a conversation's first is its creation.
+      last_message_at: now,
       created_at: now,
       updated_at: now,
     })

@@ -21,6 +21,8 @@ export async function advanceCursor(
       oc.columns(['conversation_id', 'participant_kind', 'participant_id']).doUpdateSet((eb) => ({
         delivered_seq: eb.fn(larger, [eb.ref('read_cursors.delivered_seq'), eb.val(delivered)]),
         read_seq: eb.fn(larger, [eb.ref('read_cursors.read_seq'), eb.val(read)]),
+        // Reading the conversation again ends a *mark unread*.
+        ...(read > 0 && { marked_unread: 0 }),
         updated_at: now,
       })),
     )

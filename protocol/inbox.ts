@@ -1,0 +1,162 @@
+// The shared inbox on the wire (persistent mode, staff only): a conversation as the inbox shows
+// it, the live frames that keep every staff client current, and the REST bodies of the inbox
+// actions. Patients never receive any of these.
+import * as v from 'valibot';
+import { LIMITS } from './limits.js';
+import { IdSchema, TimeSchema, Version } from './primitives.js';
+
+const Count = v.pipe(v.number(), v.integer(), v.minValue(0));
+const Name = v.pipe(v.string(), v.maxLength(LIMITS.nameChars));
+
+export const AssigneeSchema = v.object({ kind: v.picklist(['staff', 'list']), id: IdSchema });
+
+/** A conversation as every staff member of the org sees it (what differs per person is in `InboxMark`). */
+export const InboxItemSchema = v.object({
+  id: IdSchema,
+  /** The patient's thread id (their external id), as the chat widget names it. */
+  thread: IdSchema,
+  patient: v.object({ name: Name, location: v.nullable(IdSchema) }),
+  status: v.picklist(['open', 'closed']),
+  assignee: v.nullable(AssigneeSchema),
+  /** The staff member (id) handling it, if someone claimed it. */
+  claimedBy: v.nullable(IdSchema),
+  urgency: v.pipe(v.number(), v.integer()),
+  /** The chat of the current visit has ended: no more sending in it. */
+  ended: v.boolean(),
+  lastAuthor: v.nullable(v.picklist(['patient', 'staff', 'system'])),
+  preview: v.nullable(v.pipe(v.string(), v.maxLength(200))),
+  lastMessageAt: v.nullable(TimeSchema),
+  lastSeq: Count,
+  /** The seq of the patient's last message: unread for whoever has read less. */
+  lastInboundSeq: Count,
+  closedAt: v.nullable(TimeSchema),
+  createdAt: TimeSchema,
+});
+
+/** What one staff member's inbox knows of a conversation beyond the shared state. */
+export const InboxMarkSchema = v.object({
+  readSeq: Count,
+  markedUnread: v.boolean(),
+  /** Mentions of this staff member in the conversation's notes not yet dismissed. */
+  mentions: Count,
+});
+
+export const MentionTargetSchema = v.object({ kind: v.picklist(['staff', 'list']), id: IdSchema });
+
+/** A staff-only note in a conversation's timeline. */
+export const NoteSchema = v.object({
+  id: IdSchema,
+  conversation: IdSchema,
+  /** The author's client id for the note (idempotency key). */
+  clientId: IdSchema,
+  author: v.object({ id: IdSchema, name: Name }),
+  text: v.pipe(v.string(), v.maxLength(LIMITS.textChars)),
+  at: TimeSchema,
+  /** The staff members (ids) it mentions, lists expanded to their members. */
+  mentions: v.array(IdSchema),
+});
+
+/** Hub → staff: a conversation changed (new message, assignment, claim, close, reopen, ended). */
+export const InboxFrameSchema = v.object({
+  v: Version,
+  type: v.literal('inbox'),
+  conversation: InboxItemSchema,
+});
+
+/** Hub → one staff member's sockets: their own read state or mentions of a conversation changed. */
+export const InboxStateFrameSchema = v.object({
+  v: Version,
+  type: v.literal('inbox-state'),
+  conversation: IdSchema,
+  mark: InboxMarkSchema,
+});
+
+/** Hub → staff: a note was added to a conversation. */
+export const NoteFrameSchema = v.object({
+  v: Version,
+  type: v.literal('note'),
+  note: NoteSchema,
+});
+
+/**
+ * Who is looking at a conversation right now. Staff client → hub: `active` when it opens the
+ * conversation, not when it leaves it (or closes). Hub → staff: the same, with who (`staff`).
+ */
+export const ViewingFrameSchema = v.object({
+  v: Version,
+  type: v.literal('viewing'),
+  conversation: IdSchema,
+  active: v.boolean(),
+  staff: v.optional(v.object({ id: IdSchema, name: Name })),
+});
+
+// ---- REST bodies and queries -------------------------------------------------------------------
+
+const Flag = v.optional(v.pipe(v.picklist(['1', 'true', '0', 'false']), v.transform((s) => s === '1' || s === 'true')));
+
+/** GET /v1/inbox: filters combine (all must hold); `after` is the cursor of the page before. */
+export const InboxQuery = v.object({
+  status: v.optional(v.picklist(['open', 'closed'])),
+  unread: Flag,
+  unresponded: Flag,
+  mine: Flag,
+  unassigned: Flag,
+  mentions: Flag,
+  list: v.optional(IdSchema),
+  location: v.optional(IdSchema),
+  q: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
+  limit: v.optional(v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(1), v.maxValue(200))),
+  after: v.optional(v.pipe(v.string(), v.maxLength(300), v.regex(/^[A-Za-z0-9_-]+$/))),
+});
+
+export const AssignBody = v.object({ to: v.nullable(AssigneeSchema) });
+
+export const NoteBody = v.object({
+  clientId: IdSchema,
+  text: v.pipe(v.string(), v.trim(), v.minLength(1, 'a note needs text'), v.maxLength(LIMITS.textChars)),
+  mentions: v.optional(v.pipe(v.array(MentionTargetSchema), v.maxLength(20)), []),
+});
+
+export const UnreadBody = v.object({ unread: v.boolean() });
+
+export type InboxItem = v.InferOutput<typeof InboxItemSchema>;
+export type InboxMark = v.InferOutput<typeof InboxMarkSchema>;
+export type Note = v.InferOutput<typeof NoteSchema>;
+export type MentionTarget = v.InferOutput<typeof MentionTargetSchema>;
+export type InboxFrame = v.InferOutput<typeof InboxFrameSchema>;
+export type NoteFrame = v.InferOutput<typeof NoteFrameSchema>;
+export type ViewingFrame = v.InferOutput<typeof ViewingFrameSchema>;
+
+/** One row of an inbox page: the shared conversation and this staff member's marks. */
+export interface InboxEntry extends InboxItem {
+  unread: boolean;
+  mark: InboxMark;
+}
+
+export interface InboxPageResponse {
+  conversations: InboxEntry[];
+  /** Pass as `after` for the next page; absent on the last one. */
+  next?: string;
+  /** Search only: per conversation, a snippet of the best match with `«` `»` around the hits. */
+  snippets?: Record<string, string>;
+}
+
+export interface InboxCountsResponse {
+  open: number;
+  closed: number;
+  unread: number;
+  unresponded: number;
+  mine: number;
+  unassigned: number;
+  mentions: number;
+  lists: Record<string, number>;
+}
+
+export interface DirectoryResponse {
+  /** The caller's own staff id (the ids assignment and claims use). */
+  me: { id: string; role: 'staff' | 'admin' };
+  staff: Array<{ id: string; externalId: string; name: string }>;
+  lists: Array<{ id: string; name: string; members: string[] }>;
+}
+
+export type ClaimResponse = { claimed: true; by: string } | { claimed: false; by: string };
