@@ -18,7 +18,7 @@ import {
 import { peerOf, type Identity } from '../auth/identity.js';
 import { AuthError, resolveIdentity, verifyClaims, type VerifiedToken } from '../auth/tokens.js';
 import type { HubContext } from '../context.js';
-import { attachmentKeysOf, deleteConversation, endVisitChat, findPatientConversation, getConversation } from '../db/repositories/conversations.js';
+import { attachmentKeysOf, deleteConversation, endVisitChat, findPatientConversation } from '../db/repositories/conversations.js';
 import { messagePage } from '../db/repositories/history.js';
 import { maxSeqOf, storedMessage } from '../db/repositories/messages.js';
 import { isOriginAllowed } from '../db/repositories/orgs.js';
@@ -232,7 +232,8 @@ export class Gateway {
         session.send({ type: 'pong' });
         return;
       case 'viewing':
-        return this.onViewing(session, identity, frame.conversation, frame.active);
+        if (!(await this.allow(session, identity))) return;
+        return this.inbox.view(session, identity, frame.conversation, frame.active);
       case 'resume':
         return this.replay.resume(session, identity, frame.seen, frame.only === true);
       case 'error':
@@ -315,7 +316,7 @@ export class Gateway {
     this.uploads.drop(session);
     const identity = session.identity;
     if (!identity) return;
-    if (session.viewing) this.announceViewing(identity, session.viewing, false);
+    this.inbox.socketClosed(session, identity);
     const { lastOfPerson, lastOfOrg } = this.registry.remove(session);
     if (lastOfPerson) this.scale.presence.leave(identity.orgId, presentOf(identity));
     if (lastOfOrg) {
@@ -476,26 +477,6 @@ export class Gateway {
     await endVisitChat(this.ctx.db, identity.orgId, ref.id);
     void this.inbox.changed(identity.orgId, ref.id).catch(() => undefined);
     this.fanOut(session, identity.orgId, thread, [{ type: 'ended', from: identity.externalId, thread, at: Date.now() }]);
-  }
-
-  /** Who is looking at a conversation: staff only, within their org; the socket's last one is ended when it closes. */
-  private async onViewing(session: Session, identity: Identity, conversationId: string, active: boolean): Promise<void> {
-    if (identity.kind !== 'staff') {
-      session.send({ type: 'error', code: 'not-allowed', message: 'only the care team shares what it is viewing' });
-      return;
-    }
-    if (!(await this.allow(session, identity))) return;
-    if (active && !(await getConversation(this.ctx.db, identity.orgId, conversationId))) {
-      session.send({ type: 'error', code: 'not-found', message: 'no such conversation', ref: conversationId });
-      return;
-    }
-    if (active && session.viewing && session.viewing !== conversationId) this.announceViewing(identity, session.viewing, false);
-    session.viewing = active ? conversationId : session.viewing === conversationId ? undefined : session.viewing;
-    this.announceViewing(identity, conversationId, active);
-  }
-
-  private announceViewing(identity: Identity, conversationId: string, active: boolean): void {
-    this.inbox.viewing(identity.orgId, { type: 'viewing', conversation: conversationId, active, staff: { id: identity.id, name: identity.name } });
   }
 
   private async relay(session: Session, identity: Identity, thread: string, frame: OutgoingFrame): Promise<void> {

@@ -4,10 +4,13 @@
 // (`note`). Nothing here ever routes to a patient: notes and inbox state are staff-only.
 import type { OutgoingFrame } from '../../protocol/index.js';
 import type { Note } from '../../protocol/inbox.js';
+import type { Identity } from '../auth/identity.js';
 import type { HubDatabase } from '../db/database.js';
+import { getConversation } from '../db/repositories/conversations.js';
 import { inboxRow } from '../db/repositories/inbox.js';
 import { inboxItem, inboxMark } from '../domain/inbox-items.js';
 import type { Route } from './broker.js';
+import type { Session } from './session.js';
 
 export type Publish = (orgId: string, route: Route, frames: readonly OutgoingFrame[]) => void;
 
@@ -34,7 +37,27 @@ export class InboxLive {
     this.publish(orgId, { to: 'staff' }, [{ type: 'note', note }]);
   }
 
-  viewing(orgId: string, frame: Extract<OutgoingFrame, { type: 'viewing' }>): void {
-    this.publish(orgId, { to: 'staff' }, [frame]);
+  /** A socket says which conversation it is viewing (staff only, within their org); the one it viewed before is left. */
+  async view(session: Session, identity: Identity, conversationId: string, active: boolean): Promise<void> {
+    if (identity.kind !== 'staff') {
+      session.send({ type: 'error', code: 'not-allowed', message: 'only the care team shares what it is viewing' });
+      return;
+    }
+    if (active && !(await getConversation(this.db, identity.orgId, conversationId))) {
+      session.send({ type: 'error', code: 'not-found', message: 'no such conversation', ref: conversationId });
+      return;
+    }
+    if (active && session.viewing && session.viewing !== conversationId) this.announce(identity, session.viewing, false);
+    session.viewing = active ? conversationId : session.viewing === conversationId ? undefined : session.viewing;
+    this.announce(identity, conversationId, active);
+  }
+
+  /** A closed socket views nothing any more. */
+  socketClosed(session: Session, identity: Identity): void {
+    if (session.viewing) this.announce(identity, session.viewing, false);
+  }
+
+  private announce(identity: Identity, conversationId: string, active: boolean): void {
+    this.publish(identity.orgId, { to: 'staff' }, [{ type: 'viewing', conversation: conversationId, active, staff: { id: identity.id, name: identity.name } }]);
   }
 }

@@ -8,7 +8,8 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HubContext } from '../context.js';
 import { auditTrail } from '../db/repositories/audit.js';
-import { getOrCreateConversation, setConversationStatus } from '../db/repositories/conversations.js';
+import { getOrCreateConversation } from '../db/repositories/conversations.js';
+import { closeConversation } from '../db/repositories/inbox.js';
 import { storeMessageIn, type MessageInput, type StoredMessage } from '../db/repositories/messages.js';
 import { listPatients, listStaff, upsertPatient, upsertStaff } from '../db/repositories/people.js';
 import type { Conversation, Database } from '../db/tables.js';
@@ -224,7 +225,7 @@ eachDialect((databases) => {
     });
 
     it('?status filters open and closed conversations; any other status is 400 invalid', async () => {
-      await setConversationStatus(ctx.db, 'org-a', a.ben.id, 'closed');
+      await closeConversation(ctx.db, 'org-a', a.ben.id);
       expect((await getJson('/v1/conversations?status=closed', a.tokens.staff)).body.conversations.map((c: any) => c.id)).toEqual([a.ben.id]);
       expect((await getJson('/v1/conversations?status=open', a.tokens.staff)).body.conversations.map((c: any) => c.id)).toEqual([a.ana.id]);
       const bad = await getJson('/v1/conversations?status=deleted', a.tokens.staff);

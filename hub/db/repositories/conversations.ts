@@ -64,11 +64,6 @@ export function listConversations(db: HubDatabase, orgId: string, filter: { stat
   return query.orderBy('conversations.updated_at', 'desc').limit(filter.limit ?? 100).execute();
 }
 
-export async function setConversationStatus(db: HubDatabase, orgId: string, id: string, status: 'open' | 'closed', now = Date.now()): Promise<boolean> {
-  const result = await db.updateTable('conversations').set({ status, updated_at: now }).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
 /** Relay mode: a conversation vanishes with its messages when its last participant leaves. */
 export async function deleteConversation(db: HubDatabase, orgId: string, id: string): Promise<void> {
   await db.deleteFrom('conversations').where('org_id', '=', orgId).where('id', '=', id).execute();

@@ -17,8 +17,8 @@ export interface Viewer {
 }
 
 export interface InboxFilter {
-  /** Open (the default) or closed (History). */
-  status?: 'open' | 'closed';
+  /** Open (the default), closed (History), or either. */
+  status?: 'open' | 'closed' | 'any';
   unread?: boolean;
   /** The patient spoke last. */
   unresponded?: boolean;
@@ -102,7 +102,8 @@ function mentionedExpr(viewer: Viewer) {
 }
 
 function filtered(query: Query, viewer: Viewer, filter: InboxFilter): Query {
-  let q = query.where('conversations.status', '=', filter.status ?? 'open');
+  const status = filter.status ?? 'open';
+  let q = status === 'any' ? query : query.where('conversations.status', '=', status);
   if (filter.unread) q = q.where((eb) => unreadExpr(eb as never));
   if (filter.unresponded) q = q.where('conversations.last_author_kind', '=', 'patient');
   if (filter.mine) {
@@ -190,9 +191,7 @@ export async function inboxPage(
 
 /** One conversation as an inbox row for this viewer (what a live inbox frame carries), if it is in the viewer's org. */
 export async function inboxRow(db: HubDatabase, viewer: Viewer, id: string): Promise<InboxRow | undefined> {
-  const { rows } = await inboxPage(db, viewer, { status: 'open', ids: [id] }, 1);
-  if (rows[0]) return rows[0];
-  return (await inboxPage(db, viewer, { status: 'closed', ids: [id] }, 1)).rows[0];
+  return (await inboxPage(db, viewer, { status: 'any', ids: [id] }, 1)).rows[0];
 }
 
 export type InboxCounts = Record<'open' | 'unread' | 'unresponded' | 'mine' | 'unassigned' | 'mentions' | 'closed', number> & { lists: Record<string, number> };
