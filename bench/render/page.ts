@@ -10,7 +10,7 @@ ClinicChatBox.define();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Fills a thread with `size` messages and returns the median ms per incoming message and per typing frame. */
-async function run(size: number, reps: number): Promise<{ size: number; message: number; typing: number }> {
+async function run(size: number, reps: number): Promise<{ size: number; rows: number; message: number; typing: number }> {
   const bus = new MemoryBus();
   const provider = new ChatCore({ me: { id: 'dr-lee', name: 'Dr Lee', role: 'provider' }, transport: bus.transport(), visit: 'v' });
   const patient = new ChatCore({ me: { id: 'ana', name: 'Ana Silva', role: 'patient' }, transport: bus.transport(), visit: 'v' });
@@ -24,7 +24,8 @@ async function run(size: number, reps: number): Promise<{ size: number; message:
     bus.flush();
   }
   const box = document.createElement('clinic-chat-box') as ClinicChatBox;
-  box.style.cssText = 'display:block;height:600px';
+  // The box's own flex layout, at a height: its log is the scroll container, as in <clinic-chat>.
+  box.style.cssText = 'height:600px';
   const show = () => {
     box.core = provider;
     box.state = provider.state;
@@ -50,16 +51,17 @@ async function run(size: number, reps: number): Promise<{ size: number; message:
     await box.updateComplete;
     typing.push(performance.now() - t0);
   }
+  const rows = box.shadowRoot!.querySelectorAll('[part~="message"]').length;
   unsubscribe();
   box.remove();
   provider.stop();
   patient.stop();
-  return { size, message: median(message), typing: median(typing) };
+  return { size, rows, message: median(message), typing: median(typing) };
 }
 
 declare global {
   interface Window {
-    renderBench(sizes: number[], reps: number): Promise<Array<{ size: number; message: number; typing: number }>>;
+    renderBench(sizes: number[], reps: number): Promise<Array<{ size: number; rows: number; message: number; typing: number }>>;
   }
 }
 

@@ -2,6 +2,7 @@
 // Renders a thread from the core's state; every action is a call on the core.
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query } from 'lit/decorators.js';
+import { guard } from 'lit/directives/guard.js';
 import { keyed } from 'lit/directives/keyed.js';
 import type { ChatCore } from '../../core/chat-core.js';
 import type { ChatState, ThreadState } from '../../core/types.js';
@@ -14,6 +15,7 @@ import { styles } from './clinic-chat-box.styles.js';
 import { EndConfirmController } from './end-confirm.js';
 import { messageList } from './message-list.js';
 import { messageStyles } from './message-list.styles.js';
+import { MessageWindowController } from './window-controller.js';
 
 /**
  * A chat box for one thread.
@@ -31,6 +33,7 @@ import { messageStyles } from './message-list.styles.js';
  * @csspart end-confirm-button - Its "End chat": ends the chat for both sides.
  * @csspart end-cancel-button - Its "Keep chatting" (or Escape): withdraws the question.
  * @csspart messages - The message log (an ARIA live log).
+ * @csspart earlier-button - "Show earlier messages", above the first rendered message of a long thread.
  * @csspart message - One message; also `message-mine` or `message-theirs`, and `group-first` / `group-last` on the first and last message of a run by one author.
  * @csspart date-separator - "Today", "Yesterday" or a date, above the first message of a day.
  * @csspart avatar - The sender's initials, on the first message of a group.
@@ -67,6 +70,12 @@ export class ClinicChatBox extends LitElement {
   private readonly endConfirm = new EndConfirmController(this, () => this.core?.end());
   private stickToBottom = true;
   private lastScrollTop = 0;
+  /** A long thread renders its newest page; earlier pages on request. */
+  private readonly resizes = new ResizeObserver(() => this.followBottom());
+  private sizedLog: HTMLElement | undefined;
+  private readonly window = new MessageWindowController(this, () => this.log ?? undefined);
+  /** Index of the first message rendered. */
+  private from = 0;
 
   async focusInput(): Promise<void> {
     await this.updateComplete;
@@ -90,6 +99,8 @@ export class ClinicChatBox extends LitElement {
     super.disconnectedCallback();
     this.renderRoot.removeEventListener('load', this.onContentLoad, true);
     this.renderRoot.removeEventListener('scroll', this.onScroll, true);
+    this.resizes.disconnect();
+    this.sizedLog = undefined;
     for (const url of this.urls.values()) URL.revokeObjectURL(url);
     this.urls.clear();
   }
@@ -101,24 +112,41 @@ export class ClinicChatBox extends LitElement {
   private readonly onScroll = (e: Event): void => {
     if (e.target !== this.log || !this.log) return;
     const { scrollTop, scrollHeight, clientHeight } = this.log;
-    if (scrollHeight - scrollTop - clientHeight < 40) this.stickToBottom = true;
-    else if (scrollTop < this.lastScrollTop) this.stickToBottom = false;
+    if (scrollHeight - scrollTop - clientHeight < 40) {
+      this.stickToBottom = true;
+      this.window.settle();
+    } else if (scrollTop < this.lastScrollTop) this.stickToBottom = false;
     this.lastScrollTop = scrollTop;
   };
 
-  private readonly onContentLoad = (): void => {
-    if (this.stickToBottom && this.log) this.log.scrollTop = this.log.scrollHeight;
-  };
+  private readonly onContentLoad = (): void => this.followBottom();
+
+  /** While pinned, the newest message stays in view: after a render, an image load, the log resizing. */
+  private followBottom(): void {
+    if (!this.stickToBottom || !this.log) return;
+    this.log.scrollTop = this.log.scrollHeight;
+    this.lastScrollTop = this.log.scrollTop;
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     const previous = changed.get('thread') as ThreadState | undefined;
-    if ((changed.has('thread') && previous?.id !== this.thread?.id) || this.minimized) this.endConfirm.reset();
+    const switched = changed.has('thread') && previous?.id !== this.thread?.id;
+    if (switched || this.minimized) this.endConfirm.reset();
+    if (switched) {
+      this.window.reset();
+      this.stickToBottom = true;
+    }
+    this.from = this.window.observe(this.thread?.messages.length ?? 0, this.stickToBottom);
   }
 
-  protected override updated(changed: PropertyValues<this>): void {
-    const previous = changed.get('thread') as ThreadState | undefined;
-    if (previous?.id !== this.thread?.id) this.stickToBottom = true;
-    if (this.stickToBottom && this.log) this.log.scrollTop = this.log.scrollHeight;
+  protected override updated(): void {
+    // The composer and a host's layout settle after a render: the log can shrink under the view.
+    if (this.log !== this.sizedLog) {
+      this.resizes.disconnect();
+      this.sizedLog = this.log ?? undefined;
+      if (this.sizedLog) this.resizes.observe(this.sizedLog);
+    }
+    this.followBottom();
     this.releaseUrls();
   }
 
@@ -132,6 +160,7 @@ export class ClinicChatBox extends LitElement {
     const blocked = blockedText(thread.peerState, name);
     const typing = typingText(thread.typing.map(displayName));
     const canEnd = !patientView && !thread.ended && thread.present && !this.minimized;
+    const from = this.from;
     return html`
       <section part="box" aria-label=${patientView ? this.heading : `Chat with ${name}`} @keydown=${this.endConfirm.onKeydown}>
         <header part="header">
@@ -174,7 +203,8 @@ export class ClinicChatBox extends LitElement {
                   : thread.messages.length === 0
                     ? html`<p class="empty">${patientView ? 'Send a message to the care team.' : 'No messages yet.'}</p>`
                     : nothing}
-                ${messageList(thread.messages, this.urlFor)}
+                ${this.window.render(from)}
+                ${guard([thread.messages, from], () => messageList(thread.messages, this.urlFor, from))}
               </div>
               <p part="typing" aria-live="off" title=${typing || nothing}>${typing}</p>
               ${blocked ? html`<p part="banner" role="status">${blocked}</p>` : nothing}

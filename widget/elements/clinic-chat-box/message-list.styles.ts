@@ -42,4 +42,20 @@ export const messageStyles = css`
     text-decoration: underline;
     overflow-wrap: anywhere;
   }
+  /* Above the first rendered message of a long thread. */
+  [part~='earlier-button'] {
+    align-self: center;
+    min-height: 36px;
+    padding: 0 14px;
+    border: 1px solid var(--_border-color);
+    border-radius: 18px;
+    background: var(--_background);
+    color: inherit;
+    font: inherit;
+    font-size: 0.85em;
+    cursor: pointer;
+  }
+  [part~='earlier-button']:hover {
+    background: var(--_surface);
+  }
 `;

@@ -40,14 +40,15 @@ interface Row {
 }
 
 /**
- * The rows of a thread's log, keyed by message id. Consecutive messages of one author on one
- * day form a group: the name and avatar on the first, the time on the last.
+ * The rows of a thread's log from message `from` on, keyed by message id. Consecutive messages
+ * of one author on one day form a group: the name and avatar on the first, the time on the last.
  */
-export function messageList(messages: readonly ChatMessage[], urlFor: UrlFor, now = Date.now()) {
+export function messageList(messages: readonly ChatMessage[], urlFor: UrlFor, from = 0, now = Date.now()) {
   const today = startOfDay(now);
   const rows: Row[] = [];
-  let previousDay = -1;
-  for (let i = 0; i < messages.length; i++) {
+  // A window's first row groups with the message above it, as it would in the whole thread.
+  let previousDay = from > 0 ? dayOf(messages[from - 1]) : -1;
+  for (let i = from; i < messages.length; i++) {
     const m = messages[i];
     const day = dayOf(m);
     const prev = messages[i - 1];

@@ -245,7 +245,7 @@ export class ClinicChat extends LitElement {
 
   private renderBox(state: ChatState, threadId: string) {
     return html`<clinic-chat-box
-      exportparts="box, header, title, status, minimize-button, close-button, end-button, end-confirm, end-confirm-button, end-cancel-button, messages, message, message-mine, message-theirs, group-first, group-last, date-separator, avatar, author, link, time, delivery, delivery-failed, attachment, typing, banner, composer, input, attach-button, send-button, file-chip, error"
+      exportparts="box, header, title, status, minimize-button, close-button, end-button, end-confirm, end-confirm-button, end-cancel-button, messages, earlier-button, message, message-mine, message-theirs, group-first, group-last, date-separator, avatar, author, link, time, delivery, delivery-failed, attachment, typing, banner, composer, input, attach-button, send-button, file-chip, error"
       .core=${this.session.core}
       .state=${state}
       .thread=${state.threads.find((t) => t.id === threadId)}
