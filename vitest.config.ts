@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['protocol/**/*.test.ts', 'widget/*.test.ts', 'widget/core/**/*.test.ts', 'widget/transports/**/*.test.ts', 'hub/**/*.test.ts'],
+          include: ['protocol/**/*.test.ts', 'widget/*.test.ts', 'widget/core/**/*.test.ts', 'widget/transports/**/*.test.ts', 'widget/inbox/**/*.test.ts', 'hub/**/*.test.ts'],
           environment: 'node',
         },
       },

@@ -436,6 +436,7 @@ export class Gateway {
         const { message, attachments, duplicate } = result;
         session.send({ type: 'ack', id: frame.id, thread: frame.thread, seq: message.seq, at: message.created_at });
         if (duplicate) return;
+        this.inbox.messageStored(identity.orgId, conversationId);
         const bytes = new Map(files.map((f) => [f.meta.id, f.bytes]));
         this.fanOut(session, identity.orgId, frame.thread, messageFrames(frame.thread, peerOf(identity), message, attachments, (a) => bytes.get(a.client_id)!));
         if (identity.kind === 'staff') {

@@ -15,10 +15,36 @@ import type { Session } from './session.js';
 export type Publish = (orgId: string, route: Route, frames: readonly OutgoingFrame[]) => void;
 
 export class InboxLive {
+  /** Conversations with new messages whose inbox state is still to be published, per org. */
+  private readonly pending = new Map<string, Set<string>>();
+  private flushing = false;
+
   constructor(
     private readonly db: HubDatabase,
     private readonly publish: Publish,
   ) {}
+
+  /**
+   * A message was stored: its conversation's shared state changed (preview, last author, re-opened).
+   * A burst into one conversation is published once, on the next turn of the event loop.
+   */
+  messageStored(orgId: string, conversationId: string): void {
+    let ids = this.pending.get(orgId);
+    if (!ids) this.pending.set(orgId, (ids = new Set()));
+    ids.add(conversationId);
+    if (this.flushing) return;
+    this.flushing = true;
+    setImmediate(() => void this.flushPending());
+  }
+
+  private async flushPending(): Promise<void> {
+    const batch = [...this.pending];
+    this.pending.clear();
+    this.flushing = false;
+    for (const [orgId, ids] of batch) {
+      for (const id of ids) await this.changed(orgId, id).catch(() => undefined);
+    }
+  }
 
   /** The conversation's shared state changed: tell the care team. */
   async changed(orgId: string, conversationId: string): Promise<void> {

@@ -32,6 +32,12 @@ export interface ChatCoreOptions {
   /** First retry delay for unacknowledged messages; doubles up to `maxRetryMs`. */
   retryMs?: number;
   maxRetryMs?: number;
+  /**
+   * Care team, hub mode: a patient who is not here can still be written to (the hub stores the
+   * reply; they read it when they come back), so an absent patient is `away`, not `left`. The
+   * shared inbox works this way; the live chat page does not.
+   */
+  repliesWhileAway?: boolean;
 }
 
 /**
@@ -82,7 +88,7 @@ export class ChatCore {
   private readonly listeners = new Set<(state: ChatState) => void>();
 
   constructor(options: ChatCoreOptions) {
-    this.opts = { retention: 'session', maxFileBytes: DEFAULT_MAX_FILE_BYTES, heartbeatMs: 5000, retryMs: 2000, maxRetryMs: 30000, ...options };
+    this.opts = { retention: 'session', maxFileBytes: DEFAULT_MAX_FILE_BYTES, heartbeatMs: 5000, retryMs: 2000, maxRetryMs: 30000, repliesWhileAway: false, ...options };
     this.setMaxFileBytes(this.opts.maxFileBytes);
     const me = (this.me = options.me);
     const { events, clock, presence } = this;
@@ -297,7 +303,7 @@ export class ChatCore {
   }
 
   private publish(): void {
-    refreshPeerStates(this.threads, this.role, this.connection);
+    refreshPeerStates(this.threads, this.role, this.connection, this.opts.repliesWhileAway);
     this.snapshot = snapshot({
       me: this.me,
       retention: this.opts.retention,

@@ -19,6 +19,13 @@ describe('peerStateOf: where the other side is', () => {
     expect(peerStateOf(thread(), 'provider', 'offline')).toBe('offline');
   });
 
+  it('in the shared inbox an absent patient is away (a reply is stored), and offline wins over away', () => {
+    expect(peerStateOf(thread({ present: false }), 'provider', 'online', true)).toBe('away');
+    expect(peerStateOf(thread({ present: false }), 'provider', 'offline', true)).toBe('offline');
+    expect(peerStateOf(thread({ present: false, ended: true }), 'provider', 'online', true)).toBe('ended');
+    expect(peerStateOf(thread(), 'provider', 'online', true)).toBe('waiting');
+  });
+
   it('tells the care team waiting or in the call, and the patient waiting or here', () => {
     expect(peerStateOf(thread(), 'provider', 'online')).toBe('waiting');
     expect(peerStateOf(thread({ inCall: true }), 'provider', 'online')).toBe('in-call');

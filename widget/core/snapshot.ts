@@ -5,19 +5,20 @@ import type { ThreadStore } from './threads.js';
 import type { BoxState, ChatState, Connection, PeerState, Retention, ThreadState } from './types.js';
 
 /** Where the other side of a thread is: the one source for every line of status text. */
-export function peerStateOf(thread: ThreadState, role: Peer['role'], connection: Connection): PeerState {
+export function peerStateOf(thread: ThreadState, role: Peer['role'], connection: Connection, repliesWhileAway = false): PeerState {
   if (connection === 'refused') return 'unavailable';
   if (thread.ended) return 'ended';
-  if (role === 'provider' && !thread.present) return 'left';
+  if (role === 'provider' && !thread.present && !repliesWhileAway) return 'left';
   if (connection === 'offline') return 'offline';
+  if (role === 'provider' && !thread.present) return 'away';
   if (role === 'patient') return thread.present ? 'here' : 'waiting';
   return thread.inCall ? 'in-call' : 'waiting';
 }
 
 /** Brings every thread's `peerState` up to date before a snapshot is taken. */
-export function refreshPeerStates(threads: ThreadStore, role: Peer['role'], connection: Connection): void {
+export function refreshPeerStates(threads: ThreadStore, role: Peer['role'], connection: Connection, repliesWhileAway = false): void {
   for (const thread of threads.list()) {
-    const peerState = peerStateOf(thread, role, connection);
+    const peerState = peerStateOf(thread, role, connection, repliesWhileAway);
     if (peerState !== thread.peerState) threads.update(thread.id, { peerState });
   }
 }

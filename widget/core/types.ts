@@ -41,12 +41,13 @@ export interface ChatMessage {
  * - `unavailable`: the hub refused this page; nothing can be sent.
  * - `ended`: the chat is over; no more sending on either side.
  * - `left` (care team's view): the patient has gone; no more sending.
+ * - `away` (care team's view, shared inbox): the patient is not here; a reply is stored and read when they come back.
  * - `offline`: this page has lost its connection; messages wait in the outbox.
  * - `in-call` (care team's view): the patient is in the video call (the host's queue says so).
  * - `waiting`: care team's view: the patient is in the queue; patient's view: no one from the care team is here yet.
  * - `here` (patient's view): someone from the care team is here.
  */
-export type PeerState = 'unavailable' | 'ended' | 'left' | 'offline' | 'in-call' | 'waiting' | 'here';
+export type PeerState = 'unavailable' | 'ended' | 'left' | 'away' | 'offline' | 'in-call' | 'waiting' | 'here';
 
 export interface ThreadState {
   /** The patient's id: a thread is one patient's conversation with the care team. */

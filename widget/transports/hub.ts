@@ -50,6 +50,8 @@ export class HubTransport implements Transport {
   private synced = false;
   /** Highest sequence number received per thread: what `resume` reports. */
   private readonly seen = new Map<string, number>();
+  /** Others reading the same socket (the shared inbox): every frame the hub sends, after the core has it. */
+  private readonly listeners = new Set<(frame: Frame) => void>();
   private readonly opts: Required<Omit<HubTransportOptions, 'WebSocket' | 'livenessMs'>> & Pick<HubTransportOptions, 'WebSocket' | 'livenessMs'>;
 
   constructor(options: HubTransportOptions) {
@@ -67,6 +69,17 @@ export class HubTransport implements Transport {
     if (!this.ready || !this.ws || this.ws.readyState !== 1) return false;
     this.ws.send(encodeFrame(frame));
     return true;
+  }
+
+  /** Every frame from the hub, after the core's sink; for a second reader of this socket such as the inbox. */
+  listen(listener: (frame: Frame) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Asks for a thread's stored history beyond what this page holds (the inbox opening a conversation). */
+  catchUp(thread: string): void {
+    this.fill(thread, this.seen.get(thread) ?? 0);
   }
 
   close(): void {
@@ -165,6 +178,7 @@ export class HubTransport implements Transport {
       this.fill(frame.from.id, 0);
     }
     this.sink?.frame(frame);
+    for (const listener of this.listeners) listener(frame);
   }
 
   /** Asks the hub for one thread's messages after `afterSeq` (duplicates of what arrives live are dropped by the core). */

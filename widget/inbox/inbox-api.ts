@@ -1,0 +1,174 @@
+// The hub's inbox API (/v1/inbox) as typed calls: pages, counts, the directory, the actions,
+// notes and mentions. The token goes in the Authorization header, never in a URL; a refusal
+// is an `InboxApiError` with the hub's error code. No DOM: `fetch` is all it needs.
+import type {
+  ClaimResponse,
+  DirectoryResponse,
+  InboxCountsResponse,
+  InboxEntry,
+  InboxPageResponse,
+  MentionTarget,
+  Note,
+} from '../../protocol/inbox.js';
+
+/** Filters of an inbox page; they combine (every one given must hold). */
+export interface InboxFilters {
+  status?: 'open' | 'closed';
+  unread?: boolean;
+  unresponded?: boolean;
+  mine?: boolean;
+  unassigned?: boolean;
+  mentions?: boolean;
+  list?: string;
+  location?: string;
+  q?: string;
+}
+
+export interface MentionEntry {
+  id: string;
+  conversation: string;
+  thread: string;
+  patient: string;
+  note: string;
+  by: string;
+  text: string;
+  at: number;
+  dismissedAt: number | null;
+}
+
+export type Assignee = { kind: 'staff' | 'list'; id: string } | null;
+
+/** The hub refused a call: `code` is the hub's error code (`forbidden`, `not-found`, `invalid`…). */
+export class InboxApiError extends Error {
+  override readonly name = 'InboxApiError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    /** The body of a refused claim: who holds it. */
+    readonly body?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** The REST base of a hub from its WebSocket URL: wss://chat.example.com/v1/ws → https://chat.example.com/v1. */
+export function apiBaseOf(hubUrl: string): string {
+  const url = new URL(hubUrl);
+  url.protocol = url.protocol === 'wss:' ? 'https:' : url.protocol === 'ws:' ? 'http:' : url.protocol;
+  url.pathname = url.pathname.replace(/\/ws\/?$/, '');
+  url.search = '';
+  url.hash = '';
+  return url.toString().replace(/\/$/, '');
+}
+
+export interface InboxApiOptions {
+  /** The REST base, e.g. https://chat.example.com/v1 (see `apiBaseOf`). */
+  base: string;
+  getToken: () => string | Promise<string>;
+  fetch?: typeof fetch;
+}
+
+export class InboxApi {
+  private readonly fetch: typeof fetch;
+
+  constructor(private readonly opts: InboxApiOptions) {
+    this.fetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  page(filters: InboxFilters, after?: string, limit?: number): Promise<InboxPageResponse> {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(filters)) {
+      if (value === undefined || value === false || value === '') continue;
+      query.set(key, value === true ? '1' : String(value));
+    }
+    if (after) query.set('after', after);
+    if (limit) query.set('limit', String(limit));
+    const qs = query.toString();
+    return this.call('GET', `/inbox${qs ? `?${qs}` : ''}`);
+  }
+
+  counts(): Promise<InboxCountsResponse> {
+    return this.call('GET', '/inbox/counts');
+  }
+
+  directory(): Promise<DirectoryResponse> {
+    return this.call('GET', '/inbox/directory');
+  }
+
+  async conversation(id: string): Promise<InboxEntry> {
+    return (await this.call<{ conversation: InboxEntry }>('GET', `/inbox/${enc(id)}`)).conversation;
+  }
+
+  /** Claims it; a conversation someone else holds resolves `{ claimed: false, by }` (the hub's 409). */
+  async claim(id: string): Promise<ClaimResponse> {
+    try {
+      return await this.call<ClaimResponse>('POST', `/inbox/${enc(id)}/claim`);
+    } catch (error) {
+      if (error instanceof InboxApiError && error.status === 409 && isClaim(error.body)) return error.body;
+      throw error;
+    }
+  }
+
+  release(id: string): Promise<unknown> {
+    return this.call('DELETE', `/inbox/${enc(id)}/claim`);
+  }
+
+  assign(id: string, to: Assignee): Promise<unknown> {
+    return this.call('POST', `/inbox/${enc(id)}/assign`, { to });
+  }
+
+  close(id: string): Promise<unknown> {
+    return this.call('POST', `/inbox/${enc(id)}/close`);
+  }
+
+  reopen(id: string): Promise<unknown> {
+    return this.call('POST', `/inbox/${enc(id)}/reopen`);
+  }
+
+  setUnread(id: string, unread: boolean): Promise<unknown> {
+    return this.call('POST', `/inbox/${enc(id)}/unread`, { unread });
+  }
+
+  async notes(id: string): Promise<Note[]> {
+    return (await this.call<{ notes: Note[] }>('GET', `/inbox/${enc(id)}/notes`)).notes;
+  }
+
+  async addNote(id: string, clientId: string, text: string, mentions: readonly MentionTarget[]): Promise<Note> {
+    return (await this.call<{ note: Note }>('POST', `/inbox/${enc(id)}/notes`, { clientId, text, mentions })).note;
+  }
+
+  async mentions(): Promise<MentionEntry[]> {
+    return (await this.call<{ mentions: MentionEntry[] }>('GET', '/inbox/mentions')).mentions;
+  }
+
+  dismissMention(id: string): Promise<unknown> {
+    return this.call('POST', `/inbox/mentions/${enc(id)}/dismiss`);
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const token = await this.opts.getToken();
+    let response: Response;
+    try {
+      response = await this.fetch(`${this.opts.base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+    } catch {
+      throw new InboxApiError('unavailable', 'the chat service cannot be reached', 0);
+    }
+    const json: unknown = await response.json().catch(() => undefined);
+    if (!response.ok) {
+      const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new InboxApiError(error?.code ?? 'failed', error?.message ?? `the chat service answered ${response.status}`, response.status, json);
+    }
+    return json as T;
+  }
+}
+
+const enc = encodeURIComponent;
+
+function isClaim(body: unknown): body is ClaimResponse {
+  return typeof body === 'object' && body !== null && 'claimed' in body && 'by' in body;
+}
