@@ -14,7 +14,7 @@ export default defineConfig(({ mode }) => {
       lib: bundle
         ? { entry: 'widget/bundle.ts', formats: ['es'], fileName: () => 'clinic-chat.bundle.js' }
         : {
-            entry: { index: 'widget/index.ts', define: 'widget/define.ts', protocol: 'protocol/index.ts' },
+            entry: { index: 'widget/index.ts', define: 'widget/define.ts', inbox: 'widget/define-inbox.ts', protocol: 'protocol/index.ts' },
             formats: ['es'],
           },
       rolldownOptions: {

@@ -38,12 +38,12 @@ export async function ensureDevOrg(ctx: HubContext, origin: string): Promise<voi
 const TokenRequest = v.object({
   sub: IdSchema,
   name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(LIMITS.nameChars)),
-  role: v.picklist(['patient', 'staff']),
+  role: v.picklist(['patient', 'staff', 'admin']),
   visit: v.optional(IdSchema),
 });
 
 /**
- * Signs a development token for `?sub=&name=&role=patient|staff[&visit=]`. Throws a RangeError
+ * Signs a development token for `?sub=&name=&role=patient|staff|admin[&visit=]`. Throws a RangeError
  * for a request that does not say who clearly enough (the demo server answers it with a 400).
  */
 export async function mintDevToken(params: URLSearchParams): Promise<string> {

@@ -1,7 +1,6 @@
 // Hub mode for the demo's pages (`?hub=1`, served by `npm run start:hub`): the chat connects to
 // the hub with development tokens that the demo server signs for whoever the page says it is.
 // Each page says so plainly; nothing is kept in the browser (tokens live in memory only).
-import type { ClinicChat } from '../widget/index.js';
 
 export const DEV_TOKEN_NOTICE = 'Development tokens minted by the demo server â€” a real vendor signs tokens in its own backend.';
 
@@ -9,8 +8,14 @@ export const DEV_TOKEN_NOTICE = 'Development tokens minted by the demo server â€
 export interface DevIdentity {
   sub: string;
   name: string;
-  role: 'patient' | 'staff';
+  role: 'patient' | 'staff' | 'admin';
   visit?: string;
+}
+
+/** What hub mode sets on an element: <clinic-chat> and <clinic-chat-inbox> both take these. */
+export interface HubClient {
+  hub?: string;
+  getToken?: () => string | Promise<string>;
 }
 
 export function hubModeRequested(params: URLSearchParams): boolean {
@@ -22,7 +27,7 @@ export function hubModeRequested(params: URLSearchParams): boolean {
  * demo server for a fresh token each time. Call it before the element is defined, so it starts
  * once, in hub mode. False (and says why on the page) when this server runs without a hub.
  */
-export async function useHub(chat: ClinicChat, who: DevIdentity): Promise<boolean> {
+export async function useHub(chat: HubClient, who: DevIdentity): Promise<boolean> {
   const notice = showNotice(DEV_TOKEN_NOTICE);
   document.querySelector('.demo-flag')!.textContent = 'Demo: development tokens, messages kept by the hub';
   const response = await fetch('/dev/hub.json', { cache: 'no-store' });

@@ -12,6 +12,13 @@ export interface DemoIdentity {
 /** The one clinician of the fake clinic. */
 export const CLINICIAN: DemoIdentity = { id: 'dr-lee', name: 'Dr. Lee' };
 
+/** The demo clinic's staff (seeded into the hub by demo/seed-clinic.ts): the inbox page opens as one of them. */
+export const DEMO_STAFF_PAGES: ReadonlyArray<DemoIdentity & { role: 'staff' | 'admin' }> = [
+  { id: 'dr-lee', name: 'Dr. Lee', role: 'staff' },
+  { id: 'nurse-kim', name: 'Nurse Kim', role: 'staff' },
+  { id: 'sam-desk', name: 'Sam (front desk)', role: 'admin' },
+];
+
 /** A valid id from the URL, or undefined (a hand-edited URL must not break the page). */
 export function idParam(params: URLSearchParams, key: string): string | undefined {
   const value = params.get(key);

@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { createHub } from '../hub/hub.js';
 import { DEV_ORG, DEV_TOKEN_TTL_SEC, ensureDevOrg, mintDevToken } from './dev-hub.js';
+import { seedDemoClinic } from './seed-clinic.js';
 import { demoPages, startDemo } from './serve.mjs';
 
 const dataDir = fileURLToPath(new URL('../data', import.meta.url));
@@ -17,6 +18,8 @@ const hub = await createHub({ port: hubPort, dataDir, logLevel: 'warn' }).catch(
 const demo = await startDemo({ port, logLevel: 'info', hub: { wsUrl: hub.wsUrl, mintToken: mintDevToken } });
 // The demo's port can differ from the one asked for (Vite moves on when it is taken): allow the real origin.
 await ensureDevOrg(hub.ctx, new URL(demo.url).origin);
+// A populated inbox on the first start: two teams, three staff, a dozen patients with history.
+if (await seedDemoClinic(hub.ctx, DEV_ORG.id)) console.log('Seeded the demo clinic (two teams, three staff, twelve patients).');
 
 const pages = demoPages(demo.url, { hub: true });
 const width = Math.max(...pages.map((p) => p.label.length));

@@ -8,6 +8,13 @@ import { createServer } from 'vite';
 const demoDir = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
+/** @param {string} wsUrl */
+function httpOrigin(wsUrl) {
+  const url = new URL(wsUrl);
+  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+  return url.origin;
+}
+
 /**
  * The policy a careful telehealth vendor serves: no inline script or style anywhere, so the
  * demo proves the element works under it. `connect-src 'self'` also covers Vite's HMR socket
@@ -20,8 +27,8 @@ function contentSecurityPolicy(hubWsUrl) {
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' blob:",
-    // Hub mode adds the hub's WebSocket origin, and nothing else.
-    hubWsUrl ? `connect-src 'self' ${new URL(hubWsUrl).origin}` : "connect-src 'self'",
+    // Hub mode adds the hub's origin, for its WebSocket and (the inbox) its REST API, and nothing else.
+    hubWsUrl ? `connect-src 'self' ${new URL(hubWsUrl).origin} ${httpOrigin(hubWsUrl)}` : "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",
@@ -110,6 +117,8 @@ export function demoPages(url, { hub = false } = {}) {
       { label: 'Waiting room, patient Ana', url: `${url}waiting-room.html?hub=1&id=ana&name=Ana%20Ortiz&visit=v-ana` },
       { label: 'Waiting room, patient Ben', url: `${url}waiting-room.html?hub=1&id=ben&name=Ben%20Okafor&visit=v-ben` },
       { label: 'Clinician (Dr. Lee)', url: `${url}clinician.html?hub=1` },
+      { label: 'Shared inbox (Dr. Lee)', url: `${url}inbox.html?hub=1&as=dr-lee` },
+      { label: 'Shared inbox, two staff side by side', url: `${url}inbox-pair.html` },
     ];
   }
   return [

@@ -11,6 +11,8 @@ export interface ClinicChatEventMap {
   'clinic-chat-ended': CoreEventMap['ended'];
   'clinic-chat-presence': CoreEventMap['presence'];
   'clinic-chat-error': CoreEventMap['error'];
+  /** <clinic-chat-inbox>: the hub refused an inbox call or could not be reached (`code` is the hub's). */
+  'clinic-chat-inbox-error': { code: string; message: string };
 }
 
 export type ClinicChatEventName = keyof ClinicChatEventMap;
@@ -29,5 +31,6 @@ declare global {
     'clinic-chat-ended': CustomEvent<ClinicChatEventMap['clinic-chat-ended']>;
     'clinic-chat-presence': CustomEvent<ClinicChatEventMap['clinic-chat-presence']>;
     'clinic-chat-error': CustomEvent<ClinicChatEventMap['clinic-chat-error']>;
+    'clinic-chat-inbox-error': CustomEvent<ClinicChatEventMap['clinic-chat-inbox-error']>;
   }
 }

@@ -19,6 +19,8 @@ const light = {
   'badge-color': '#ffffff',
   'danger-color': '#a4221b',
   'focus-ring': '#1a66d2',
+  'note-background': '#fff4d6',
+  'note-color': '#3d2e00',
 };
 
 const dark: typeof light = {
@@ -37,6 +39,8 @@ const dark: typeof light = {
   'badge-color': '#410e0b',
   'danger-color': '#f2b8b5',
   'focus-ring': '#8cb8f5',
+  'note-background': '#3a3220',
+  'note-color': '#f5e6b8',
 };
 
 const tokens = (palette: typeof light) =>

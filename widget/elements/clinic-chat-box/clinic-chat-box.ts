@@ -7,7 +7,8 @@ import { keyed } from 'lit/directives/keyed.js';
 import type { ChatCore } from '../../core/chat-core.js';
 import type { ChatState, ThreadState } from '../../core/types.js';
 import { displayName } from '../../format.js';
-import { ClinicChatComposer } from '../clinic-chat-composer/clinic-chat-composer.js';
+import type { Note } from '../../../protocol/inbox.js';
+import { ClinicChatComposer, type NoteWriting } from '../clinic-chat-composer/clinic-chat-composer.js';
 import { icons } from '../icons.js';
 import { blockedText, peerStateText } from '../peer-state-text.js';
 import { base } from '../theme.js';
@@ -45,6 +46,7 @@ import { MessageWindowController } from './window-controller.js';
  * @csspart attachment - An attachment link or image preview.
  * @csspart typing - The "is typing" line.
  * @csspart banner - Says that the chat has ended or the patient has left.
+ * @csspart note - A staff-only note in the timeline (shared inbox).
  */
 export class ClinicChatBox extends LitElement {
   static override styles = [base, styles, messageStyles];
@@ -59,6 +61,12 @@ export class ClinicChatBox extends LitElement {
   @property({ attribute: false }) thread?: ThreadState;
   /** The title the patient sees. */
   @property() heading = 'Chat with your care team';
+  /** The shared inbox draws its own header with the conversation's actions. */
+  @property({ type: Boolean, attribute: 'no-header' }) noHeader = false;
+  /** The shared inbox: staff-only notes, shown in the timeline among the messages. */
+  @property({ attribute: false }) notes: readonly Note[] = [];
+  /** The shared inbox: the composer also writes notes. */
+  @property({ attribute: false }) noteWriting?: NoteWriting;
   @property({ type: Boolean, reflect: true }) minimized = false;
 
   @query('clinic-chat-composer') private composer?: ClinicChatComposer;
@@ -163,7 +171,39 @@ export class ClinicChatBox extends LitElement {
     const from = this.from;
     return html`
       <section part="box" aria-label=${patientView ? this.heading : `Chat with ${name}`} @keydown=${this.endConfirm.onKeydown}>
-        <header part="header">
+        ${this.noHeader ? nothing : this.renderHeader(title, thread, state, canEnd)}
+        ${this.endConfirm.render(canEnd)}
+        <!-- Kept (hidden) while minimized, so a half-written draft survives. -->
+        <div class="body" ?hidden=${this.minimized}>
+              <div part="messages" role="log" aria-label="Messages" tabindex="0">
+                ${thread.cleared
+                  ? html`<p class="empty">Earlier messages were cleared.</p>`
+                  : thread.messages.length === 0
+                    ? html`<p class="empty">${patientView ? 'Send a message to the care team.' : 'No messages yet.'}</p>`
+                    : nothing}
+                ${this.window.render(from)}
+                ${guard([thread.messages, from, this.notes], () => messageList(thread.messages, this.urlFor, from, this.notes))}
+              </div>
+              <p part="typing" aria-live="off" title=${typing || nothing}>${typing}</p>
+              ${blocked ? html`<p part="banner" role="status">${blocked}</p>` : nothing}
+              ${keyed(
+                // A composer per thread: a draft and its files never follow the provider to the next patient.
+                thread.id,
+                html`<clinic-chat-composer
+                  exportparts="composer, input, attach-button, send-button, file-chip, error, mode-reply, mode-note, mention-list, mention-option, mention-option-active"
+                  .core=${this.core}
+                  .notes=${this.noteWriting}
+                  ?disabled=${Boolean(blocked)}
+                  disabled-reason=${blocked ?? ''}
+                ></clinic-chat-composer>`,
+              )}
+        </div>
+      </section>
+    `;
+  }
+
+  private renderHeader(title: string, thread: ThreadState, state: ChatState, canEnd: boolean) {
+    return html`<header part="header">
           <div class="heading">
             <h2 part="title" title=${title}>${title}</h2>
             <span part="status">${peerStateText(thread.peerState, state.role)}</span>
@@ -193,34 +233,7 @@ export class ClinicChatBox extends LitElement {
               ${icons.close}
             </button>
           </div>
-        </header>
-        ${this.endConfirm.render(canEnd)}
-        <!-- Kept (hidden) while minimized, so a half-written draft survives. -->
-        <div class="body" ?hidden=${this.minimized}>
-              <div part="messages" role="log" aria-label="Messages" tabindex="0">
-                ${thread.cleared
-                  ? html`<p class="empty">Earlier messages were cleared.</p>`
-                  : thread.messages.length === 0
-                    ? html`<p class="empty">${patientView ? 'Send a message to the care team.' : 'No messages yet.'}</p>`
-                    : nothing}
-                ${this.window.render(from)}
-                ${guard([thread.messages, from], () => messageList(thread.messages, this.urlFor, from))}
-              </div>
-              <p part="typing" aria-live="off" title=${typing || nothing}>${typing}</p>
-              ${blocked ? html`<p part="banner" role="status">${blocked}</p>` : nothing}
-              ${keyed(
-                // A composer per thread: a draft and its files never follow the provider to the next patient.
-                thread.id,
-                html`<clinic-chat-composer
-                  exportparts="composer, input, attach-button, send-button, file-chip, error"
-                  .core=${this.core}
-                  ?disabled=${Boolean(blocked)}
-                  disabled-reason=${blocked ?? ''}
-                ></clinic-chat-composer>`,
-              )}
-        </div>
-      </section>
-    `;
+        </header>`;
   }
 
   private readonly urlFor = (blob: Blob): string => {

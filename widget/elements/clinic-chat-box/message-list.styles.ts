@@ -58,4 +58,25 @@ export const messageStyles = css`
   [part~='earlier-button']:hover {
     background: var(--_surface);
   }
+  /* A staff-only note (shared inbox): never a bubble the patient could have seen. */
+  [part~='note'] {
+    align-self: stretch;
+    display: flex;
+    flex-direction: column;
+    gap: 2px;
+    padding: 8px 12px;
+    border-left: 3px solid currentColor;
+    border-radius: 6px;
+    background: var(--_note-background);
+    color: var(--_note-color);
+    overflow-wrap: anywhere;
+  }
+  [part~='note'] .note-label {
+    font-size: 0.78em;
+    font-weight: 600;
+  }
+  [part~='note'] [part~='time'] {
+    font-size: 0.78em;
+    opacity: 0.85;
+  }
 `;

@@ -4,6 +4,7 @@
 import { html, nothing } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
+import type { Note } from '../../../protocol/inbox.js';
 import type { AttachmentView, ChatMessage, FailReason } from '../../core/types.js';
 import { displayName, formatBytes } from '../../format.js';
 import { icons } from '../icons.js';
@@ -31,6 +32,11 @@ const TRAILING = /[.,;:!?'")\]]+$/;
 /** Gives an attachment's blob a URL the box owns (and revokes when the message leaves). */
 export type UrlFor = (blob: Blob) => string;
 
+interface NoteRow {
+  readonly note: Note;
+  readonly day: string | undefined;
+}
+
 interface Row {
   readonly m: ChatMessage;
   /** The date separator above this message ("Today", "Yesterday", a date), when its day starts here. */
@@ -40,32 +46,68 @@ interface Row {
 }
 
 /**
- * The rows of a thread's log from message `from` on, keyed by message id. Consecutive messages
- * of one author on one day form a group: the name and avatar on the first, the time on the last.
+ * The rows of a thread's log from message `from` on, keyed by message id, with the staff-only
+ * notes of that stretch (shared inbox) placed by time. Consecutive messages of one author on
+ * one day form a group: the name and avatar on the first, the time on the last; a note ends a group.
  */
-export function messageList(messages: readonly ChatMessage[], urlFor: UrlFor, from = 0, now = Date.now()) {
+export function messageList(messages: readonly ChatMessage[], urlFor: UrlFor, from = 0, notes: readonly Note[] = [], now = Date.now()) {
   const today = startOfDay(now);
-  const rows: Row[] = [];
+  const items = withNotes(messages, from, notes);
+  const rows: Array<Row | NoteRow> = [];
   // A window's first row groups with the message above it, as it would in the whole thread.
   let previousDay = from > 0 ? dayOf(messages[from - 1]) : -1;
-  for (let i = from; i < messages.length; i++) {
-    const m = messages[i];
-    const day = dayOf(m);
-    const prev = messages[i - 1];
-    const next = messages[i + 1];
-    rows.push({
-      m,
-      day: day === previousDay ? undefined : dayLabel(day, today),
-      first: !prev || prev.from.id !== m.from.id || day !== previousDay,
-      last: !next || next.from.id !== m.from.id || dayOf(next) !== day,
-    });
+  let prev: ChatMessage | Note | undefined = from > 0 ? messages[from - 1] : undefined;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    const day = dayOf(item);
+    const label = day === previousDay ? undefined : dayLabel(day, today);
+    if (isNote(item)) {
+      rows.push({ note: item, day: label });
+    } else {
+      const next = items[i + 1];
+      rows.push({
+        m: item,
+        day: label,
+        first: !prev || isNote(prev) || prev.from.id !== item.from.id || day !== previousDay,
+        last: !next || isNote(next) || next.from.id !== item.from.id || dayOf(next) !== day,
+      });
+    }
+    prev = item;
     previousDay = day;
   }
   return repeat(
     rows,
-    (r) => r.m.id,
-    (r) => guard([r.m, r.day, r.first, r.last], () => renderRow(r, urlFor)),
+    (r) => ('note' in r ? `note:${r.note.id}` : r.m.id),
+    (r) => ('note' in r ? guard([r.note, r.day], () => renderNote(r)) : guard([r.m, r.day, r.first, r.last], () => renderRow(r, urlFor))),
   );
+}
+
+const isNote = (item: ChatMessage | Note): item is Note => 'author' in item;
+
+/** Messages from `from` on, with the notes written since the first of them placed before the first later message. */
+function withNotes(messages: readonly ChatMessage[], from: number, notes: readonly Note[]): ReadonlyArray<ChatMessage | Note> {
+  const shown = from > 0 ? messages.slice(from) : messages;
+  if (notes.length === 0) return shown;
+  const since = from > 0 ? (messages[from]?.at ?? Infinity) : -Infinity;
+  const pending = notes.filter((n) => n.at >= since);
+  const out: Array<ChatMessage | Note> = [];
+  let n = 0;
+  for (const m of shown) {
+    while (n < pending.length && pending[n].at <= m.at) out.push(pending[n++]);
+    out.push(m);
+  }
+  while (n < pending.length) out.push(pending[n++]);
+  return out;
+}
+
+function renderNote({ note, day }: NoteRow) {
+  const at = new Date(note.at);
+  const author = displayName(note.author.name);
+  return html`${day ? html`<p part="date-separator" role="separator" aria-label=${day}>${day}</p>` : nothing}<div part="note">
+      <span class="note-label">Internal note · ${author}</span>
+      <span part="text">${linkify(note.text)}</span>
+      <time part="time" datetime=${at.toISOString()}>${timeFormat.format(at)}</time>
+    </div>`;
 }
 
 function renderRow({ m, day, first, last }: Row, urlFor: UrlFor) {
@@ -131,8 +173,8 @@ export function initials(name: string): string {
 }
 
 // A message's day, computed once per message object (a render walks every message).
-const days = new WeakMap<ChatMessage, number>();
-function dayOf(m: ChatMessage): number {
+const days = new WeakMap<ChatMessage | Note, number>();
+function dayOf(m: ChatMessage | Note): number {
   let day = days.get(m);
   if (day === undefined) days.set(m, (day = startOfDay(m.at)));
   return day;

@@ -99,4 +99,48 @@ export const styles = css`
   input[type='file'] {
     display: none;
   }
+  /* Shared inbox: Reply / Internal note, and a note looks like a note before it is sent. */
+  .modes {
+    display: flex;
+    gap: 4px;
+    margin: 0 0 6px;
+  }
+  .modes button {
+    min-height: 32px;
+    font-size: 0.85em;
+  }
+  .modes button[aria-pressed='true'] {
+    border-color: var(--_accent);
+    color: var(--_accent);
+    font-weight: 600;
+  }
+  .noting textarea {
+    background: var(--_note-background);
+    color: var(--_note-color);
+  }
+  .noting textarea::placeholder {
+    color: var(--_note-color);
+    opacity: 0.8;
+  }
+  [part~='mention-list'] {
+    margin: 4px 0 0;
+    padding: 4px;
+    list-style: none;
+    border: 1px solid var(--_border-color);
+    border-radius: calc(var(--_radius) * 0.75);
+    background: var(--_background);
+  }
+  [part~='mention-option'] {
+    padding: 6px 8px;
+    border-radius: 6px;
+    cursor: pointer;
+  }
+  [part~='mention-option-active'] {
+    background: var(--_accent);
+    color: var(--_accent-contrast);
+  }
+  [part~='mention-option'] .kind {
+    font-size: 0.8em;
+    opacity: 0.8;
+  }
 `;

@@ -4,10 +4,11 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatCore } from '../../core/chat-core.js';
 import type { CoreEventMap } from '../../core/types.js';
 import { displayName } from '../../format.js';
+import { Chime } from './chime.js';
 import type { SessionController } from './session.js';
 
 export class AlertsController implements ReactiveController {
-  private audio?: AudioContext;
+  private readonly sound = new Chime();
 
   constructor(host: ReactiveControllerHost, session: SessionController) {
     host.addController(this);
@@ -22,40 +23,17 @@ export class AlertsController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    void this.audio?.close();
-    this.audio = undefined;
+    this.sound.close();
   }
 
   private onMessage(core: ChatCore, { thread, message }: CoreEventMap['message']): void {
     const state = core.state;
     if (message.from.role === state.role || !state.notifications) return;
-    this.chime();
+    this.sound.play();
     const inView = state.active === thread && state.box === 'open' && document.visibilityState !== 'hidden';
     if (!inView && typeof Notification !== 'undefined' && Notification.permission === 'granted') {
       // No message text: a desktop notification can show on a shared or locked screen.
       new Notification(`New message from ${displayName(message.from.name)}`, { tag: `clinic-chat-${thread}` });
-    }
-  }
-
-  /** A short two-tone chime made with Web Audio: no sound file to host or to allow in the CSP. */
-  private chime(): void {
-    try {
-      this.audio ??= new AudioContext();
-      const ctx = this.audio;
-      const gain = ctx.createGain();
-      gain.connect(ctx.destination);
-      gain.gain.setValueAtTime(0.0001, ctx.currentTime);
-      gain.gain.exponentialRampToValueAtTime(0.15, ctx.currentTime + 0.02);
-      gain.gain.exponentialRampToValueAtTime(0.0001, ctx.currentTime + 0.35);
-      [880, 1320].forEach((frequency, i) => {
-        const osc = ctx.createOscillator();
-        osc.frequency.value = frequency;
-        osc.connect(gain);
-        osc.start(ctx.currentTime + i * 0.12);
-        osc.stop(ctx.currentTime + 0.35);
-      });
-    } catch {
-      // Audio can be unavailable (no device, autoplay policy); the visual badge still counts.
     }
   }
 }

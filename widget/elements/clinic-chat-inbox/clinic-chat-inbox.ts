@@ -1,0 +1,213 @@
+// <clinic-chat-inbox>: the care team's shared inbox on a hub. The list of conversations (views,
+// counts, search) on the left, the conversation in view on the right: its header with the
+// inbox's actions, and the chat box (timeline with notes, composer for replies and notes).
+// Renders the state of an InboxCore and a ChatCore; every action is a call on one of them.
+import { LitElement, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { MentionTarget } from '../../../protocol/inbox.js';
+import type { Mentionable } from '../../inbox/mentions.js';
+import { ClinicChatBox } from '../clinic-chat-box/clinic-chat-box.js';
+import type { NoteWriting } from '../clinic-chat-composer/clinic-chat-composer.js';
+import { base, themeTokens } from '../theme.js';
+import { styles } from './clinic-chat-inbox.styles.js';
+import { InboxAlertsController } from './inbox-alerts.js';
+import { renderHeader, type HeaderActions } from './inbox-header.js';
+import { renderRows, renderSearch, renderViews, type ListActions } from './inbox-list.js';
+import { InboxSessionController } from './inbox-session.js';
+
+/**
+ * The shared inbox for the care team, on a hub.
+ *
+ * ```html
+ * <clinic-chat-inbox hub="wss://chat.example.com/v1/ws" token="…"></clinic-chat-inbox>
+ * ```
+ *
+ * @summary Shared inbox: assignment, claim, notes with @mentions, filters and search.
+ * @tag clinic-chat-inbox
+ * @fires clinic-chat-inbox-error - The hub refused an inbox call or cannot be reached.
+ * @fires clinic-chat-error - The inbox has no care-team token.
+ * @csspart inbox - The two panes.
+ * @csspart list-pane - The list of conversations with its views and search.
+ * @csspart alerts-toggle - Turns sound and desktop alerts on or off.
+ * @csspart views - The views: All open, My inbox, Unassigned, Mentions, each team, Closed.
+ * @csspart view - One view; also `view-current`.
+ * @csspart view-count - Its count.
+ * @csspart toggles - Unread only, waiting for a reply.
+ * @csspart search - The search form.
+ * @csspart conversation-list - The conversations.
+ * @csspart conversation - One conversation; also `conversation-unread`.
+ * @csspart conversation-time - When its last message came.
+ * @csspart conversation-preview - Its last message, or the search snippet (hits in `<mark>`).
+ * @csspart tag - Assignee, claim, viewers, urgency (`tag-urgent`, `tag-claimed`, `tag-viewing`).
+ * @csspart badge - "New" on an unread conversation.
+ * @csspart more-button - Loads the next page.
+ * @csspart list-empty - Says the view is empty.
+ * @csspart detail-pane - The conversation in view.
+ * @csspart conversation-header - Its header with the actions.
+ * @csspart back-button - Back to the list (also Escape).
+ * @csspart title - The patient's name.
+ * @csspart status - Where the patient is, or Closed.
+ * @csspart viewers - Who else is viewing it.
+ * @csspart claimed - Who is handling it.
+ * @csspart conversation-actions - Claim or release, assign, close or reopen, mark unread.
+ * @csspart problem - What went wrong (a claim someone else won, the hub unreachable).
+ * @csspart placeholder - Shown while no conversation is open.
+ */
+export class ClinicChatInbox extends LitElement {
+  static override styles = [themeTokens, base, styles];
+
+  static define(tag = 'clinic-chat-inbox'): void {
+    ClinicChatBox.define();
+    if (!customElements.get(tag)) customElements.define(tag, this);
+  }
+
+  /** The hub's WebSocket URL, e.g. `wss://chat.example.com/v1/ws`. */
+  @property() hub?: string;
+  /** The REST base when it is not the hub's URL without `/ws` (e.g. `https://chat.example.com/v1`). */
+  @property() api?: string;
+  /** A care-team token signed by the vendor's backend; or set `getToken`. */
+  @property() token?: string;
+  @property({ attribute: false }) getToken?: () => string | Promise<string>;
+  @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'auto';
+
+  /** The conversation that holds the list's tab stop. */
+  @state() private focusId?: string;
+
+  private readonly session = new InboxSessionController(this);
+  private readonly alerts = new InboxAlertsController(this, this.session);
+  private readonly notesWriting: NoteWriting = {
+    mentionables: [],
+    add: async (text: string, mentions: MentionTarget[]) => {
+      await this.session.inbox?.addNote(text, mentions);
+    },
+    emptyAction: { label: 'Assign…', run: () => this.renderRoot.querySelector<HTMLSelectElement>('[part~="assign-select"]')?.focus() },
+  };
+  private mentionablesFor?: unknown;
+
+  private readonly list: ListActions = {
+    view: (view) => void this.session.inbox?.setView(view),
+    unreadOnly: (on) => void this.session.inbox?.setUnreadOnly(on),
+    unrespondedOnly: (on) => void this.session.inbox?.setUnrespondedOnly(on),
+    search: (q) => void this.session.inbox?.search(q),
+    open: (id) => void this.open(id),
+    more: () => void this.session.inbox?.loadMore(),
+    focus: (id) => (this.focusId = id),
+  };
+
+  private readonly actions: HeaderActions = {
+    back: () => void this.back(),
+    claim: () => void this.session.inbox?.claim(),
+    release: () => void this.session.inbox?.release(),
+    assign: (to) => void this.session.inbox?.assign(to),
+    close: () => void this.session.inbox?.close(),
+    reopen: () => void this.session.inbox?.reopen(),
+    markUnread: () => void this.markUnread(),
+  };
+
+  protected override willUpdate(): void {
+    const state = this.session.inbox?.state;
+    // The mention suggestions follow the directory.
+    if (state && this.mentionablesFor !== state.staff) {
+      this.mentionablesFor = state.staff;
+      const me = state.me?.id;
+      const people: Mentionable[] = state.staff.filter((s) => s.id !== me).map((s) => ({ kind: 'staff', id: s.id, name: s.name }));
+      const teams: Mentionable[] = state.lists.map((l) => ({ kind: 'list', id: l.id, name: l.name }));
+      this.notesWriting.mentionables = [...people, ...teams];
+    }
+  }
+
+  protected override render() {
+    const inbox = this.session.inbox;
+    const state = inbox?.state;
+    if (!inbox || !state) return html`<p part="placeholder">Connecting to the inbox…</p>`;
+    const chat = this.session.chat;
+    const chatState = chat?.state;
+    const selected = state.selected;
+    const thread = selected ? chatState?.threads.find((t) => t.id === selected.thread) : undefined;
+    const nameOf = (id: string) => inbox.nameOf(id);
+    return html`
+      <div part="inbox" class=${selected ? 'inbox detail-open' : 'inbox'}>
+        <section part="list-pane" aria-labelledby="inbox-title">
+          <div class="list-head">
+            <h2 id="inbox-title">Inbox</h2>
+            <button part="alerts-toggle" type="button" aria-pressed=${this.alerts.on ? 'true' : 'false'} @click=${() => this.alerts.toggle()}>
+              Alerts ${this.alerts.on ? 'on' : 'off'}
+            </button>
+          </div>
+          ${renderSearch(state, this.list)} ${renderViews(state, this.list)}
+          <div class="rows">${renderRows(state, this.focusId, nameOf, this.list)}</div>
+        </section>
+        <section part="detail-pane" aria-labelledby=${selected ? 'conversation-title' : nothing} aria-label=${selected ? nothing : 'Conversation'} @keydown=${this.onDetailKeydown}>
+          ${state.problem
+            ? html`<p part="problem" role="alert">
+                ${state.problem} <button type="button" class="link" @click=${() => inbox.clearProblem()}>Dismiss</button>
+              </p>`
+            : nothing}
+          ${selected
+            ? html`${renderHeader(selected, state, thread, nameOf, this.actions)}
+                ${thread && chatState
+                  ? html`<clinic-chat-box
+                      no-header
+                      exportparts="messages, earlier-button, message, message-mine, message-theirs, group-first, group-last, date-separator, avatar, author, link, time, delivery, delivery-failed, attachment, typing, banner, note, composer, input, attach-button, send-button, file-chip, error, mode-reply, mode-note, mention-list, mention-option, mention-option-active"
+                      .core=${chat}
+                      .state=${chatState}
+                      .thread=${thread}
+                      .notes=${state.notes}
+                      .noteWriting=${this.notesWriting}
+                    ></clinic-chat-box>`
+                  : html`<p part="placeholder">Loading the conversation…</p>`}`
+            : html`<p part="placeholder">${state.items.length ? 'Choose a conversation.' : ''}</p>`}
+        </section>
+      </div>
+      <p class="visually-hidden" role="status">${this.alerts.said}</p>
+    `;
+  }
+
+  private async open(id: string): Promise<void> {
+    const inbox = this.session.inbox;
+    const chat = this.session.chat;
+    if (!inbox || !chat) return;
+    this.focusId = id;
+    await inbox.select(id);
+    const entry = inbox.state.selected;
+    if (!entry || entry.id !== id) return;
+    // The chat holds the threads of patients it has heard of; a conversation from the list may be older.
+    if (!chat.state.threads.some((t) => t.id === entry.thread)) chat.setQueue([{ id: entry.thread, name: entry.patient.name, present: false }]);
+    chat.open(entry.thread);
+    await this.updateComplete;
+    await this.renderRoot.querySelector<ClinicChatBox>('clinic-chat-box')?.focusInput();
+  }
+
+  private async back(): Promise<void> {
+    const id = this.session.inbox?.state.selected?.id;
+    this.session.chat?.close();
+    await this.session.inbox?.select(null);
+    await this.updateComplete;
+    if (id) this.focusRow(id);
+  }
+
+  private async markUnread(): Promise<void> {
+    const id = this.session.inbox?.state.selected?.id;
+    this.session.chat?.close();
+    await this.session.inbox?.markUnread();
+    await this.updateComplete;
+    if (id) this.focusRow(id);
+  }
+
+  private focusRow(id: string): void {
+    this.focusId = id;
+    this.renderRoot.querySelector<HTMLButtonElement>(`[part~="conversation"][data-id="${CSS.escape(id)}"]`)?.focus();
+  }
+
+  private readonly onDetailKeydown = (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape' || event.defaultPrevented || !this.session.inbox?.state.selected) return;
+    event.preventDefault();
+    void this.back();
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'clinic-chat-inbox': ClinicChatInbox;
+  }
+}

@@ -1,0 +1,69 @@
+// The header of the conversation in view: the patient, where they are, who else is viewing,
+// and the inbox's actions (claim or release, assign, close or reopen, mark unread, back).
+import { html, nothing } from 'lit';
+import type { InboxEntry } from '../../../protocol/inbox.js';
+import type { ThreadState } from '../../core/types.js';
+import { displayName } from '../../format.js';
+import type { Assignee } from '../../inbox/inbox-api.js';
+import type { InboxState } from '../../inbox/inbox-core.js';
+import { peerStateText } from '../peer-state-text.js';
+
+export interface HeaderActions {
+  back(): void;
+  claim(): void;
+  release(): void;
+  assign(to: Assignee): void;
+  close(): void;
+  reopen(): void;
+  markUnread(): void;
+}
+
+const assigneeValue = (a: InboxEntry['assignee']) => (a ? `${a.kind}:${a.id}` : '');
+
+export function renderHeader(entry: InboxEntry, state: InboxState, thread: ThreadState | undefined, nameOf: (id: string) => string, act: HeaderActions) {
+  const name = displayName(entry.patient.name);
+  const mine = entry.claimedBy !== null && entry.claimedBy === state.me?.id;
+  const viewers = (state.viewers[entry.id] ?? []).map((v) => displayName(v.name));
+  const status = thread ? peerStateText(thread.peerState, 'provider') : entry.ended ? 'Chat ended' : '';
+  const onAssign = (e: Event) => {
+    const value = (e.target as HTMLSelectElement).value;
+    const [kind, id] = value.split(':') as ['staff' | 'list', string];
+    act.assign(value ? { kind, id } : null);
+  };
+  return html`<div part="conversation-header">
+    <div class="title-row">
+      <button part="back-button" type="button" aria-label="Back to the inbox" @click=${() => act.back()}>←</button>
+      <div class="heading">
+        <h2 part="title" id="conversation-title" title=${name}>${name}</h2>
+        <span part="status">${entry.status === 'closed' ? 'Closed' : status}</span>
+      </div>
+    </div>
+    ${viewers.length ? html`<p part="viewers">${viewers.join(', ')} ${viewers.length > 1 ? 'are' : 'is'} viewing this conversation</p>` : nothing}
+    ${entry.claimedBy && !mine ? html`<p part="claimed">${nameOf(entry.claimedBy)} is handling this conversation.</p>` : nothing}
+    <div part="conversation-actions" role="group" aria-label="Conversation actions">
+      ${entry.status === 'open'
+        ? mine
+          ? html`<button part="release-button" type="button" @click=${() => act.release()}>Release</button>`
+          : html`<button part="claim-button" type="button" ?disabled=${entry.claimedBy !== null} @click=${() => act.claim()}>I'm handling this</button>`
+        : nothing}
+      <label part="assign"
+        >Assign
+        <select part="assign-select" .value=${assigneeValue(entry.assignee)} @change=${onAssign}>
+          <option value="" ?selected=${entry.assignee === null}>Unassigned</option>
+          <optgroup label="Teams">
+            ${state.lists.map((l) => html`<option value=${`list:${l.id}`} ?selected=${assigneeValue(entry.assignee) === `list:${l.id}`}>${l.name}</option>`)}
+          </optgroup>
+          <optgroup label="People">
+            ${state.staff.map(
+              (s) => html`<option value=${`staff:${s.id}`} ?selected=${assigneeValue(entry.assignee) === `staff:${s.id}`}>${s.id === state.me?.id ? `${s.name} (me)` : s.name}</option>`,
+            )}
+          </optgroup>
+        </select></label
+      >
+      ${entry.status === 'open'
+        ? html`<button part="close-conversation-button" type="button" @click=${() => act.close()}>Close</button>`
+        : html`<button part="reopen-button" type="button" @click=${() => act.reopen()}>Reopen</button>`}
+      <button part="unread-button" type="button" @click=${() => act.markUnread()}>Mark unread</button>
+    </div>
+  </div>`;
+}
