@@ -93,7 +93,8 @@ beforeAll(async () => {
   await mkdir(consumer);
   widgetPack = await pack(REPO, tarballs);
   hubPack = await pack(join(REPO, 'hub'), tarballs);
-  // npm 11 runs no install script it is not told to allow; better-sqlite3 needs its own.
+  // better-sqlite3 builds its native addon in an install script. npm 11 still runs unreviewed
+  // install scripts (and lists them); a later npm blocks them, so the vendor allows this one.
   await writeFile(
     join(consumer, 'package.json'),
     `${JSON.stringify({ name: 'vendor-app', version: '1.0.0', private: true, type: 'module', allowScripts: { 'better-sqlite3': true } }, null, 2)}\n`,
