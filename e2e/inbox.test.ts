@@ -1,0 +1,237 @@
+// The shared inbox end to end: the demo site in hub mode on a seeded clinic, two staff members
+// (Dr. Lee and Nurse Kim) in their own browser contexts and patients in theirs, through one real
+// hub (SQLite file, WebSockets, REST). Also the three failures of a care team built from
+// presence, which the stored conversation now prevents.
+import { AxeBuilder } from '@axe-core/playwright';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_ORG, ensureDevOrg, mintDevToken } from '../demo/dev-hub.js';
+import { seedDemoClinic } from '../demo/seed-clinic.js';
+import { startDemo, type DemoServer } from '../demo/serve.mjs';
+import { createHub, type Hub } from '../hub/hub.js';
+import { launchChromium } from './browser.js';
+import { SETTLE, watchProblems } from './support.js';
+
+describe('the shared inbox with two staff members and patients', () => {
+  let hub: Hub;
+  let dataDir: string;
+  let demo: DemoServer;
+  let browser: Browser;
+  const problems: string[] = [];
+
+  async function page(path: string, width = 1280, height = 800): Promise<Page> {
+    const p = await (await browser.newContext({ viewport: { width, height } })).newPage();
+    watchProblems(p, problems);
+    await p.goto(`${demo.url}${path}`);
+    return p;
+  }
+  const inboxOf = (as: string, width?: number) => page(`inbox.html?hub=1&as=${as}`, width);
+  const patientPage = (id: string, name: string, visit = `demo-${id}`) => page(`waiting-room.html?hub=1&id=${id}&name=${encodeURIComponent(name)}&visit=${visit}`);
+
+  const inbox = (p: Page) => p.locator('clinic-chat-inbox');
+  const row = (p: Page, name: string): Locator => inbox(p).locator('[part~="conversation"]', { hasText: name });
+  const timeline = (p: Page) => inbox(p).locator('[part~="messages"]');
+  const header = (p: Page) => inbox(p).locator('[part~="conversation-header"]');
+  const patientSays = async (p: Page, text: string) => {
+    const box = p.getByRole('textbox', { name: 'Message' });
+    await box.fill(text);
+    await box.press('Enter');
+    await p.locator('clinic-chat [part~="message"]', { hasText: text }).locator('[part~="delivery"]').filter({ hasNotText: 'Sending' }).waitFor(SETTLE);
+  };
+  const within = { timeout: 1000 };
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'clinic-chat-e2e-inbox-'));
+    hub = await createHub({ port: 0, dataDir, logLevel: 'silent' });
+    demo = await startDemo({ port: 0, hub: { wsUrl: hub.wsUrl, mintToken: mintDevToken } });
+    await ensureDevOrg(hub.ctx, new URL(demo.url).origin);
+    await seedDemoClinic(hub.ctx, DEV_ORG.id);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+    await hub?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('opens on the seeded clinic: urgent first, counts per view, axe clean in light and dark', async () => {
+    const lee = await inboxOf('dr-lee');
+    await row(lee, 'Maya Patel').waitFor(SETTLE);
+    const names = await inbox(lee).locator('[part~="conversation"] .name').allTextContents();
+    expect(names[0]).toBe('Maya Patel');
+    expect(names).toHaveLength(10); // twelve patients, two closed
+    await expect.poll(() => inbox(lee).getByRole('button', { name: /^My inbox/ }).textContent(), SETTLE).toMatch(/My inbox\s+2/);
+    await expect.poll(() => inbox(lee).getByRole('button', { name: /^Mentions/ }).textContent(), SETTLE).toMatch(/Mentions\s+1/);
+    await row(lee, 'Maya Patel').click();
+    await timeline(lee).getByText('Should I stop using it?').waitFor(SETTLE);
+    for (const theme of ['light', 'dark']) {
+      await inbox(lee).evaluate((el, t) => el.setAttribute('theme', t), theme);
+      const { violations } = await new AxeBuilder({ page: lee }).include('clinic-chat-inbox').analyze();
+      expect(violations.map((v) => ({ theme, rule: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
+    }
+    await lee.context().close();
+  });
+
+  it('one claim wins: the colleague sees who within a second, and who is viewing', async () => {
+    const lee = await inboxOf('dr-lee');
+    const kim = await inboxOf('nurse-kim');
+    await row(kim, 'Grace Mensah').click();
+    await row(lee, 'Grace Mensah').click();
+    await header(kim).getByText('Dr. Lee is viewing this conversation').waitFor(within);
+    await header(lee).getByText('Nurse Kim is viewing this conversation').waitFor(within);
+
+    await header(lee).getByRole('button', { name: "I'm handling this" }).click();
+    await header(lee).getByRole('button', { name: 'Release' }).waitFor(SETTLE);
+    await header(kim).getByText('Dr. Lee is handling this conversation.').waitFor(within);
+    expect(await header(kim).getByRole('button', { name: "I'm handling this" }).isDisabled()).toBe(true);
+    await row(kim, 'Grace Mensah').getByText('Claimed: Dr. Lee').waitFor(within);
+
+    // Escape from the conversation (focus is on Release) goes back to the list: no longer viewing.
+    await header(lee).getByRole('button', { name: 'Release' }).focus();
+    await lee.keyboard.press('Escape');
+    await expect.poll(() => header(kim).getByText(/Dr\. Lee is viewing/).count(), { timeout: 1000, interval: 50 }).toBe(0);
+    await lee.context().close();
+    await kim.context().close();
+  });
+
+  it('a note mentions a colleague through the suggestions and never reaches the patient', async () => {
+    const maya = await patientPage('maya', 'Maya Patel');
+    const lee = await inboxOf('dr-lee');
+    const kim = await inboxOf('nurse-kim');
+    const mentionsBefore = Number((await inbox(kim).getByRole('button', { name: /^Mentions/ }).textContent())?.replace(/\D/g, '') || 0);
+    await row(lee, 'Maya Patel').click();
+    await inbox(lee).getByRole('button', { name: 'Internal note' }).click();
+    const note = inbox(lee).getByRole('textbox', { name: 'Internal note' });
+    await note.pressSequentially('Inhaler reaction? @Nur');
+    await inbox(lee).locator('[part~="mention-option"]', { hasText: 'Nurse Kim' }).waitFor(SETTLE);
+    await note.press('Enter');
+    await note.pressSequentially('please call her.');
+    await note.press('Enter');
+    await timeline(lee).locator('[part~="note"]', { hasText: 'Inhaler reaction? @Nurse Kim please call her.' }).waitFor(SETTLE);
+
+    await expect.poll(async () => Number((await inbox(kim).getByRole('button', { name: /^Mentions/ }).textContent())?.replace(/\D/g, '') || 0), SETTLE).toBe(mentionsBefore + 1);
+    await inbox(kim).getByRole('button', { name: /^Mentions/ }).click();
+    await row(kim, 'Maya Patel').click();
+    await timeline(kim).locator('[part~="note"]', { hasText: 'please call her' }).waitFor(SETTLE);
+
+    // The patient's page: her messages, never the note (nor any inbox frame).
+    await maya.locator('clinic-chat [part~="message"]', { hasText: 'Should I stop using it?' }).waitFor(SETTLE);
+    expect(await maya.locator('clinic-chat').evaluate((el) => el.shadowRoot!.innerHTML)).not.toContain('please call her');
+    for (const p of [maya, lee, kim]) await p.context().close();
+  });
+
+  it('a reply from the inbox reaches the patient; her answer moves the conversation up, new, on both screens', async () => {
+    const lena = await patientPage('lena', 'Lena Schmidt');
+    const lee = await inboxOf('dr-lee');
+    const kim = await inboxOf('nurse-kim');
+    await row(lee, 'Lena Schmidt').click();
+    const reply = inbox(lee).getByRole('textbox', { name: 'Message' });
+    await reply.fill('Thursday at 3 pm works. Shall I book it?');
+    await reply.press('Enter');
+    await lena.locator('clinic-chat [part~="message"]', { hasText: 'Thursday at 3 pm works' }).waitFor(SETTLE);
+
+    await patientSays(lena, 'Yes please, 3 pm is perfect.');
+    await timeline(lee).getByText('Yes please, 3 pm is perfect.').waitFor(within);
+    await row(kim, 'Lena Schmidt').getByText('Yes please, 3 pm is perfect.').waitFor(within);
+    // Urgent stays on top; Lena comes next as the most recent.
+    await expect.poll(async () => (await inbox(kim).locator('[part~="conversation"] .name').allTextContents()).slice(0, 2), SETTLE).toEqual(['Maya Patel', 'Lena Schmidt']);
+    expect(await row(kim, 'Lena Schmidt').getAttribute('part')).toContain('conversation-unread');
+    for (const p of [lena, lee, kim]) await p.context().close();
+  });
+
+  it('closing moves it to Closed for the whole team, and a new patient message re-opens it', async () => {
+    const tomas = await patientPage('tomas', 'Tomás García');
+    const lee = await inboxOf('dr-lee');
+    const kim = await inboxOf('nurse-kim');
+    await row(lee, 'Tomás García').click();
+    await header(lee).getByRole('button', { name: 'Close', exact: true }).click();
+    await header(lee).getByRole('button', { name: 'Reopen' }).waitFor(SETTLE);
+    await expect.poll(() => row(kim, 'Tomás García').count(), { timeout: 1000, interval: 50 }).toBe(0);
+    await inbox(kim).getByRole('button', { name: 'Closed' }).click();
+    await row(kim, 'Tomás García').waitFor(SETTLE);
+    await inbox(kim).getByRole('button', { name: /^All open/ }).click();
+
+    await patientSays(tomas, 'Sorry, one more thing: is parking free?');
+    await row(kim, 'Tomás García').waitFor(within);
+    for (const p of [tomas, lee, kim]) await p.context().close();
+  });
+
+  it('keyboard: arrows move through the list, Enter opens and focuses the reply, Escape goes back to the row', async () => {
+    const lee = await inboxOf('dr-lee');
+    await row(lee, 'Maya Patel').waitFor(SETTLE);
+    await row(lee, 'Maya Patel').focus();
+    await lee.keyboard.press('ArrowDown');
+    const focusedName = () => inbox(lee).evaluate((el) => (el.shadowRoot!.activeElement as HTMLElement | null)?.querySelector('.name')?.textContent);
+    const second = (await inbox(lee).locator('[part~="conversation"] .name').allTextContents())[1];
+    expect(await focusedName()).toBe(second);
+    expect(await inbox(lee).locator('[part~="conversation"][tabindex="0"]').count()).toBe(1);
+    await lee.keyboard.press('Enter');
+    await expect.poll(() => inbox(lee).getByRole('textbox', { name: 'Message' }).evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement), SETTLE).toBe(true);
+    await lee.keyboard.press('Escape');
+    await expect.poll(focusedName, SETTLE).toBe(second);
+    await lee.context().close();
+  });
+
+  it('at 320 px shows the list, or the conversation with a way back', async () => {
+    const lee = await inboxOf('dr-lee', 320);
+    await row(lee, 'Maya Patel').click();
+    await header(lee).waitFor(SETTLE);
+    expect(await inbox(lee).locator('[part~="list-pane"]').isVisible()).toBe(false);
+    const overflow = await inbox(lee).evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await header(lee).getByRole('button', { name: 'Back to the inbox' }).click();
+    await row(lee, 'Maya Patel').waitFor(SETTLE);
+    expect(await inbox(lee).locator('[part~="detail-pane"]').isVisible()).toBe(false);
+    await lee.context().close();
+  });
+
+  it('a patient who wrote while no staff was connected, left and came back: the inbox shows both messages', async () => {
+    const nia = await patientPage('nia', 'Nia Brown', 'v-nia');
+    await patientSays(nia, 'First: my repeat prescription please.');
+    await nia.context().close();
+    const lee = await inboxOf('dr-lee');
+    await row(lee, 'Nia Brown').click();
+    const nia2 = await patientPage('nia', 'Nia Brown', 'v-nia');
+    await patientSays(nia2, 'Second: the pharmacy is the one on Main Street.');
+    await timeline(lee).getByText('Second: the pharmacy').waitFor(SETTLE);
+    await timeline(lee).getByText('First: my repeat prescription').waitFor(SETTLE);
+    for (const p of [nia2, lee]) await p.context().close();
+  });
+
+  it('an inbox left open shows the history of a patient who comes back later, not an empty thread', async () => {
+    const lee = await inboxOf('dr-lee');
+    await row(lee, 'Maya Patel').waitFor(SETTLE);
+    const ravi = await patientPage('ravi', 'Ravi Shah', 'v-ravi');
+    await patientSays(ravi, 'Hello, is anyone there?');
+    await ravi.context().close();
+    await row(lee, 'Ravi Shah').waitFor(SETTLE);
+    const ravi2 = await patientPage('ravi', 'Ravi Shah', 'v-ravi');
+    await patientSays(ravi2, 'I am back.');
+    await row(lee, 'Ravi Shah').click();
+    await timeline(lee).getByText('Hello, is anyone there?').waitFor(SETTLE);
+    await timeline(lee).getByText('I am back.').waitFor(SETTLE);
+    for (const p of [ravi2, lee]) await p.context().close();
+  });
+
+  it('a chat ended by the clinician stays ended across the patient reload, for a fresh staff page too', async () => {
+    const zoe = await patientPage('zoe', 'Zoe Clark', 'v-zoe');
+    await patientSays(zoe, 'Thanks for the visit.');
+    const clinician = await page('clinician.html?hub=1');
+    await clinician.getByRole('button', { name: /^Zoe Clark/ }).click();
+    await clinician.getByRole('button', { name: 'End chat' }).first().click();
+    await clinician.locator('clinic-chat [part~="end-confirm-button"]').click();
+    await zoe.locator('clinic-chat [part~="banner"]', { hasText: 'This chat has ended.' }).waitFor(SETTLE);
+    await zoe.reload();
+    await zoe.locator('clinic-chat [part~="banner"]', { hasText: 'This chat has ended.' }).waitFor(SETTLE);
+    expect(await zoe.getByRole('textbox', { name: 'Message' }).isDisabled()).toBe(true);
+    const lee = await inboxOf('dr-lee');
+    await row(lee, 'Zoe Clark').getByText('Chat ended').waitFor(SETTLE);
+    for (const p of [zoe, clinician, lee]) await p.context().close();
+    expect(problems).toEqual([]);
+  });
+});
