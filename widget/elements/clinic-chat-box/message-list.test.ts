@@ -100,6 +100,26 @@ describe('the look of the message log of <clinic-chat-box>', () => {
     expect(r.map((row) => row.querySelector('[part~="time"]') !== null)).to.deep.equal([false, false, true, true]);
   });
 
+  it('places staff-only notes among the messages by time, and a note ends an author group', async () => {
+    const { provider, patients } = await clinic(['ana']);
+    provider.open('ana');
+    await patients.ana.send('one');
+    await new Promise((r) => setTimeout(r, 20));
+    await patients.ana.send('two');
+    await waitUntil(() => provider.state.threads[0].messages.length === 2);
+    const [first, second] = provider.state.threads[0].messages;
+    const el = await providerBox(provider, 'ana');
+    const note = (id: string, at: number, text: string) => ({ id, conversation: 'c', clientId: id, author: { id: 's', name: 'Nurse Kim' }, text, at, mentions: [] });
+    el.notes = [note('n0', first.at - 1, 'before'), note('n1', first.at + 1, 'between'), note('n2', second.at + 1, 'after')];
+    await el.updateComplete;
+
+    const order = [...el.shadowRoot!.querySelectorAll('[part~="message"] [part="text"], [part~="note"] [part="text"]')].map((n) => n.textContent);
+    expect(order).to.deep.equal(['before', 'one', 'between', 'two', 'after']);
+    expect(el.shadowRoot!.querySelector('[part~="note"] .note-label')!.textContent).to.equal('Internal note · Nurse Kim');
+    // Both of Ana's messages start a group: the note between them ends the first.
+    expect(rows(el).map((r) => r.getAttribute('part')!.includes('group-first'))).to.deep.equal([true, true]);
+  });
+
   it('shows a status without a time as the status alone, with no separator dot before it', async () => {
     const { provider, patients } = await clinic(['ana']);
     provider.open('ana');
