@@ -3,7 +3,7 @@
 import * as v from 'valibot';
 import { ATTACHMENT_TYPES, LIMITS } from './limits.js';
 import { ERROR_CODES } from './errors.js';
-import { InboxFrameSchema, InboxStateFrameSchema, NoteFrameSchema, ViewingFrameSchema } from './inbox.js';
+import { InboxDirectoryFrameSchema, InboxFrameSchema, InboxStateFrameSchema, NoteFrameSchema, ViewingFrameSchema } from './inbox.js';
 import { IdSchema, PeerSchema, SeqSchema, TimeSchema, Version } from './primitives.js';
 
 export { IdSchema, PeerSchema, RoleSchema } from './primitives.js';
@@ -185,6 +185,7 @@ export const FrameSchema = v.variant('type', [
   InboxStateFrameSchema,
   NoteFrameSchema,
   ViewingFrameSchema,
+  InboxDirectoryFrameSchema,
 ]);
 
 export const FRAME_TYPES = [
@@ -207,6 +208,7 @@ export const FRAME_TYPES = [
   'inbox-state',
   'note',
   'viewing',
+  'inbox-directory',
 ] as const;
 
 export type { Peer, Role } from './primitives.js';

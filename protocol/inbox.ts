@@ -90,6 +90,12 @@ export const ViewingFrameSchema = v.object({
   staff: v.optional(v.object({ id: IdSchema, name: Name })),
 });
 
+/** Hub → staff: teams, their members or who is told about Unassigned changed: load the directory again. */
+export const InboxDirectoryFrameSchema = v.object({
+  v: Version,
+  type: v.literal('inbox-directory'),
+});
+
 // ---- REST bodies and queries -------------------------------------------------------------------
 
 const Flag = v.optional(v.pipe(v.picklist(['1', 'true', '0', 'false']), v.transform((s) => s === '1' || s === 'true')));
@@ -119,6 +125,14 @@ export const NoteBody = v.object({
 
 export const UnreadBody = v.object({ unread: v.boolean() });
 
+export const UrgencyBody = v.object({ urgent: v.boolean() });
+
+/** Settings (admins): a team's name. */
+export const ListBody = v.object({ name: v.pipe(v.string(), v.trim(), v.minLength(1, 'a team needs a name'), v.maxLength(LIMITS.nameChars)) });
+
+/** Settings (admins): whether a staff member is told about messages in Unassigned conversations. */
+export const NotifyUnassignedBody = v.object({ on: v.boolean() });
+
 export type InboxItem = v.InferOutput<typeof InboxItemSchema>;
 export type InboxMark = v.InferOutput<typeof InboxMarkSchema>;
 export type Note = v.InferOutput<typeof NoteSchema>;
@@ -126,6 +140,7 @@ export type MentionTarget = v.InferOutput<typeof MentionTargetSchema>;
 export type InboxFrame = v.InferOutput<typeof InboxFrameSchema>;
 export type NoteFrame = v.InferOutput<typeof NoteFrameSchema>;
 export type ViewingFrame = v.InferOutput<typeof ViewingFrameSchema>;
+export type InboxDirectoryFrame = v.InferOutput<typeof InboxDirectoryFrameSchema>;
 
 /** One row of an inbox page: the shared conversation and this staff member's marks. */
 export interface InboxEntry extends InboxItem {
@@ -154,9 +169,15 @@ export interface InboxCountsResponse {
 
 export interface DirectoryResponse {
   /** The caller's own staff id (the ids assignment and claims use). */
-  me: { id: string; role: 'staff' | 'admin' };
+  me: { id: string; role: 'staff' | 'admin'; notifyUnassigned: boolean };
   staff: Array<{ id: string; externalId: string; name: string }>;
   lists: Array<{ id: string; name: string; members: string[] }>;
+}
+
+/** GET /v1/inbox/settings (admins): the teams with their members, and who is told about Unassigned. */
+export interface SettingsResponse {
+  lists: Array<{ id: string; name: string; members: string[] }>;
+  staff: Array<{ id: string; name: string; role: 'staff' | 'admin'; notifyUnassigned: boolean }>;
 }
 
 export type ClaimResponse = { claimed: true; by: string } | { claimed: false; by: string };

@@ -63,6 +63,11 @@ export class InboxLive {
     this.publish(orgId, { to: 'staff' }, [{ type: 'note', note }]);
   }
 
+  /** Teams, members or alert settings changed: every staff client loads the directory again. */
+  directoryChanged(orgId: string): void {
+    this.publish(orgId, { to: 'staff' }, [{ type: 'inbox-directory' }]);
+  }
+
   /** A socket says which conversation it is viewing (staff only, within their org); the one it viewed before is left. */
   async view(session: Session, identity: Identity, conversationId: string, active: boolean): Promise<void> {
     if (identity.kind !== 'staff') {

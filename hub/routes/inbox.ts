@@ -9,6 +9,7 @@ import {
   InboxQuery,
   NoteBody,
   UnreadBody,
+  UrgencyBody,
   type ClaimResponse,
   type DirectoryResponse,
   type InboxCountsResponse,
@@ -29,10 +30,11 @@ import {
   releaseClaim,
   reopenConversation,
   setUnread,
+  setUrgency,
   type Viewer,
 } from '../db/repositories/inbox.js';
 import { addNote, dismissMention, mentionsOf, notesOf } from '../db/repositories/notes.js';
-import { getStaff, listLists, listStaff } from '../db/repositories/people.js';
+import { getStaff, listStaff, listsWithMembers } from '../db/repositories/people.js';
 import type { Note as NoteRow } from '../db/tables.js';
 import { visibleConversation } from '../domain/access.js';
 import { decodeCursor, encodeCursor, inboxEntry } from '../domain/inbox-items.js';
@@ -113,17 +115,12 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
     })
     .get('/directory', async (c) => {
       const identity = staffOnly(c);
-      const [staff, lists] = await Promise.all([listStaff(ctx.db, identity.orgId), listLists(ctx.db, identity.orgId)]);
-      const members = await ctx.db
-        .selectFrom('list_members')
-        .innerJoin('lists', 'lists.id', 'list_members.list_id')
-        .select(['list_members.list_id', 'list_members.staff_id'])
-        .where('lists.org_id', '=', identity.orgId)
-        .execute();
+      const [staff, lists] = await Promise.all([listStaff(ctx.db, identity.orgId), listsWithMembers(ctx.db, identity.orgId)]);
+      const self = staff.find((s) => s.id === identity.id);
       const body: DirectoryResponse = {
-        me: { id: identity.id, role: identity.role === 'admin' ? 'admin' : 'staff' },
+        me: { id: identity.id, role: identity.role === 'admin' ? 'admin' : 'staff', notifyUnassigned: Boolean(self?.notify_unassigned) },
         staff: staff.map((s) => ({ id: s.id, externalId: s.external_id, name: s.name })),
-        lists: lists.map((l) => ({ id: l.id, name: l.name, members: members.filter((m) => m.list_id === l.id).map((m) => m.staff_id) })),
+        lists,
       };
       return c.json(body);
     })
@@ -200,6 +197,14 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
       await reopenConversation(ctx.db, identity.orgId, conversation.id);
       await act(identity, 'conversation.reopen', conversation.id);
       return c.json({ status: 'open' });
+    })
+    .post('/:id/urgency', async (c) => {
+      const identity = staffOnly(c);
+      const conversation = await conversationOf(c, identity);
+      const { urgent } = await parseBody(c, UrgencyBody);
+      await setUrgency(ctx.db, identity.orgId, conversation.id, urgent);
+      await act(identity, 'conversation.urgency', conversation.id, { urgent });
+      return c.json({ urgent });
     })
     .post('/:id/unread', async (c) => {
       const identity = staffOnly(c);

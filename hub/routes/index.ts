@@ -13,6 +13,7 @@ import { attachmentsApp } from './attachments.js';
 import { conversationsApp } from './conversations.js';
 import { InboxLive } from '../realtime/inbox-live.js';
 import { inboxApp } from './inbox.js';
+import { inboxSettingsApp } from './inbox-settings.js';
 import { meApp } from './me.js';
 
 /** `live` carries inbox changes to the sockets (the gateway's); without it (tests of REST alone) they reach no one. */
@@ -23,6 +24,8 @@ export function createUserApi(ctx: HubContext, live: InboxLive = new InboxLive(c
   v1.route('/me', meApp(ctx));
   v1.route('/conversations', conversationsApp(ctx));
   v1.route('/attachments', attachmentsApp(ctx));
+  // Before /inbox, whose /:id would otherwise take "settings" for a conversation id.
+  v1.route('/inbox/settings', inboxSettingsApp(ctx, live));
   v1.route('/inbox', inboxApp(ctx, live));
   return v1;
 }

@@ -9,6 +9,7 @@ import type {
   InboxPageResponse,
   MentionTarget,
   Note,
+  SettingsResponse,
 } from '../../protocol/inbox.js';
 
 /** Filters of an inbox page; they combine (every one given must hold). */
@@ -124,6 +125,32 @@ export class InboxApi {
 
   reopen(id: string): Promise<unknown> {
     return this.call('POST', `/inbox/${enc(id)}/reopen`);
+  }
+
+  setUrgent(id: string, urgent: boolean): Promise<unknown> {
+    return this.call('POST', `/inbox/${enc(id)}/urgency`, { urgent });
+  }
+
+  // ---- settings (admins) ----
+
+  settings(): Promise<SettingsResponse> {
+    return this.call('GET', '/inbox/settings');
+  }
+
+  createList(name: string): Promise<unknown> {
+    return this.call('POST', '/inbox/settings/lists', { name });
+  }
+
+  deleteList(id: string): Promise<unknown> {
+    return this.call('DELETE', `/inbox/settings/lists/${enc(id)}`);
+  }
+
+  setMember(listId: string, staffId: string, member: boolean): Promise<unknown> {
+    return this.call(member ? 'PUT' : 'DELETE', `/inbox/settings/lists/${enc(listId)}/members/${enc(staffId)}`);
+  }
+
+  setNotifyUnassigned(staffId: string, on: boolean): Promise<unknown> {
+    return this.call('PUT', `/inbox/settings/staff/${enc(staffId)}/notify-unassigned`, { on });
   }
 
   setUnread(id: string, unread: boolean): Promise<unknown> {

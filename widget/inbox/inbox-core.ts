@@ -4,7 +4,7 @@
 // chat itself (messages, receipts, sending) stays in the ChatCore that shares the socket.
 import { nanoid } from 'nanoid';
 import type { Frame, OutgoingFrame } from '../../protocol/index.js';
-import type { DirectoryResponse, InboxCountsResponse, InboxEntry, InboxItem, MentionTarget, Note } from '../../protocol/inbox.js';
+import type { DirectoryResponse, InboxCountsResponse, InboxEntry, InboxItem, MentionTarget, Note, SettingsResponse } from '../../protocol/inbox.js';
 import { Emitter } from '../core/emitter.js';
 import { InboxApi, InboxApiError, type Assignee, type InboxFilters, type MentionEntry } from './inbox-api.js';
 import { compareEntries, entryOf, isMine, matches, type Me } from './inbox-rules.js';
@@ -41,12 +41,14 @@ export interface InboxState {
   /** Other staff viewing each conversation now. */
   readonly viewers: Readonly<Record<string, readonly Viewer[]>>;
   readonly mentions: readonly MentionEntry[];
+  /** Admins, while the settings panel is open: teams, members, who is told about Unassigned. */
+  readonly settings?: SettingsResponse;
   /** The last thing that went wrong, in words for the person (a refused claim, an unreachable hub). */
   readonly problem?: string;
 }
 
 export interface InboxEventMap {
-  /** A conversation in My Inbox got a new patient message. */
+  /** A conversation in My Inbox (or, for whoever is told about them, an Unassigned one) got a new patient message. */
   'mine-message': { conversation: InboxEntry };
   /** Someone mentioned me in a note. */
   mention: { note: Note; conversation?: InboxEntry };
@@ -124,11 +126,52 @@ export class InboxCore {
   async start(): Promise<void> {
     this.off ??= this.opts.socket.listen((frame) => this.onFrame(frame));
     await this.guard(async () => {
-      const directory = await this.opts.api.directory();
-      this.myLists = new Set(directory.lists.filter((l) => l.members.includes(directory.me.id)).map((l) => l.id));
-      this.set({ me: directory.me, staff: directory.staff, lists: directory.lists });
+      await this.loadDirectory();
       await Promise.all([this.reload(), this.refreshCounts(), this.refreshMentions()]);
       this.set({ ready: true });
+    });
+  }
+
+  private async loadDirectory(): Promise<void> {
+    const directory = await this.opts.api.directory();
+    this.myLists = new Set(directory.lists.filter((l) => l.members.includes(directory.me.id)).map((l) => l.id));
+    const view = this.s.view;
+    // A team that is gone is no view any more.
+    const stale = typeof view === 'object' && !directory.lists.some((l) => l.id === view.list);
+    this.set({ me: directory.me, staff: directory.staff, lists: directory.lists, ...(stale && { view: 'all' as const }) });
+  }
+
+  // ---- settings (admins) --------------------------------------------------------------------
+
+  /** Loads the settings panel's data (admins; others are told no). */
+  async openSettings(): Promise<void> {
+    await this.guard(async () => this.set({ settings: await this.opts.api.settings() }));
+  }
+
+  closeSettings(): void {
+    this.set({ settings: undefined });
+  }
+
+  createList(name: string): Promise<void> {
+    return this.setting(() => this.opts.api.createList(name));
+  }
+
+  deleteList(id: string): Promise<void> {
+    return this.setting(() => this.opts.api.deleteList(id));
+  }
+
+  setMember(listId: string, staffId: string, member: boolean): Promise<void> {
+    return this.setting(() => this.opts.api.setMember(listId, staffId, member));
+  }
+
+  setNotifyUnassigned(staffId: string, on: boolean): Promise<void> {
+    return this.setting(() => this.opts.api.setNotifyUnassigned(staffId, on));
+  }
+
+  private async setting(run: () => Promise<unknown>): Promise<void> {
+    await this.guard(async () => {
+      await run();
+      this.set({ settings: await this.opts.api.settings() });
     });
   }
 
@@ -251,6 +294,11 @@ export class InboxCore {
     return this.act((id) => this.opts.api.reopen(id));
   }
 
+  /** Urgent conversations sort first in every list, for the whole team. */
+  setUrgent(urgent: boolean): Promise<void> {
+    return this.act((id) => this.opts.api.setUrgent(id, urgent));
+  }
+
   /** Mark unread (for me only); the conversation leaves the view so it stays unread. */
   async markUnread(): Promise<void> {
     const id = this.s.selected?.id;
@@ -309,6 +357,15 @@ export class InboxCore {
         const viewers = { ...this.s.viewers, [frame.conversation]: frame.active ? [...others, frame.staff] : others };
         return this.set({ viewers });
       }
+      case 'inbox-directory':
+        // Teams or settings changed: who is in which team decides My Inbox and the views.
+        void this.guard(async () => {
+          await this.loadDirectory();
+          if (this.s.settings) this.set({ settings: await this.opts.api.settings() });
+          await this.reload();
+          this.countsSoon();
+        });
+        return;
       case 'synced':
         // Back after a reconnect: what changed meanwhile came as no frame, so ask again.
         if (this.s.ready) {
@@ -329,12 +386,12 @@ export class InboxCore {
       // Not loaded, so my read state of it is unknown here: ask for the whole entry, unless the
       // shared state alone already keeps it out of this list.
       const unknownMark = entryOf(item, { readSeq: 0, markedUnread: false, mentions: 0 });
-      if (me && matches(unknownMark, { ...this.filters, unread: false, mentions: false }, me) === false && !isMine(item, me)) return;
+      if (me && matches(unknownMark, { ...this.filters, unread: false, mentions: false }, me) === false && !this.alertsMe(item, me)) return;
       void this.fetchInto(item.id);
       return;
     }
     const entry = entryOf(item, previous.mark);
-    if (me && entry.lastInboundSeq > previous.lastInboundSeq && entry.lastAuthor === 'patient' && isMine(entry, me)) {
+    if (me && entry.lastInboundSeq > previous.lastInboundSeq && entry.lastAuthor === 'patient' && this.alertsMe(entry, me)) {
       this.events.emit('mine-message', { conversation: entry });
     }
     this.upsert(entry);
@@ -344,7 +401,7 @@ export class InboxCore {
     try {
       const entry = await this.opts.api.conversation(id);
       const me = this.meRules();
-      if (me && !this.find(id) && entry.lastAuthor === 'patient' && isMine(entry, me) && entry.unread) {
+      if (me && !this.find(id) && entry.lastAuthor === 'patient' && this.alertsMe(entry, me) && entry.unread) {
         this.events.emit('mine-message', { conversation: entry });
       }
       this.upsert(entry);
@@ -414,6 +471,11 @@ export class InboxCore {
 
   private find(id: string): InboxEntry | undefined {
     return this.s.items.find((i) => i.id === id) ?? (this.s.selected?.id === id ? this.s.selected : undefined);
+  }
+
+  /** My Inbox alerts me; so does Unassigned when an admin said I am told about it. */
+  private alertsMe(item: Pick<InboxItem, 'assignee'>, me: Me): boolean {
+    return isMine(item, me) || (item.assignee === null && this.s.me?.notifyUnassigned === true);
   }
 
   private meRules(): Me | undefined {

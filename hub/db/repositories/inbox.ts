@@ -313,6 +313,12 @@ export async function reopenConversation(db: HubDatabase, orgId: string, id: str
   return result.numUpdatedRows > 0n;
 }
 
+/** Urgent conversations sort first in every list (urgency 1), others by activity (0). */
+export async function setUrgency(db: HubDatabase, orgId: string, id: string, urgent: boolean, now = Date.now()): Promise<boolean> {
+  const result = await db.updateTable('conversations').set({ urgency: urgent ? 1 : 0, updated_at: now }).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 /** Mark unread (for this staff member only), or read up to the conversation's last message. */
 export async function setUnread(db: HubDatabase, conversationId: string, staffId: string, unread: boolean, lastSeq: number, now = Date.now()): Promise<void> {
   const larger = dialectOf(db) === 'postgres' ? 'greatest' : 'max';

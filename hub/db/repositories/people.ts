@@ -105,3 +105,47 @@ export async function listMembers(db: HubDatabase, orgId: string, listId: string
 export function getList(db: HubDatabase, orgId: string, id: string): Promise<List | undefined> {
   return db.selectFrom('lists').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
 }
+
+export async function renameList(db: HubDatabase, orgId: string, id: string, name: string): Promise<boolean> {
+  const result = await db.updateTable('lists').set({ name }).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Deletes a team: its members leave it and its conversations become Unassigned. */
+export async function deleteList(db: HubDatabase, orgId: string, id: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const list = await trx.selectFrom('lists').select('id').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+    if (!list) return false;
+    await trx.updateTable('conversations').set({ assignee_list_id: null }).where('org_id', '=', orgId).where('assignee_list_id', '=', id).execute();
+    await trx.deleteFrom('list_members').where('list_id', '=', id).execute();
+    await trx.deleteFrom('lists').where('id', '=', id).execute();
+    return true;
+  });
+}
+
+export async function removeListMember(db: HubDatabase, orgId: string, listId: string, staffId: string): Promise<boolean> {
+  const list = await getList(db, orgId, listId);
+  if (!list) return false;
+  await db.deleteFrom('list_members').where('list_id', '=', listId).where('staff_id', '=', staffId).execute();
+  return true;
+}
+
+/** Whether a staff member is told about messages in Unassigned conversations. */
+export async function setNotifyUnassigned(db: HubDatabase, orgId: string, staffId: string, on: boolean): Promise<boolean> {
+  const result = await db.updateTable('staff').set({ notify_unassigned: on ? 1 : 0 }).where('org_id', '=', orgId).where('id', '=', staffId).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Every team of the org with its members' ids. */
+export async function listsWithMembers(db: HubDatabase, orgId: string): Promise<Array<{ id: string; name: string; members: string[] }>> {
+  const [lists, members] = await Promise.all([
+    listLists(db, orgId),
+    db
+      .selectFrom('list_members')
+      .innerJoin('lists', 'lists.id', 'list_members.list_id')
+      .select(['list_members.list_id', 'list_members.staff_id'])
+      .where('lists.org_id', '=', orgId)
+      .execute(),
+  ]);
+  return lists.map((l) => ({ id: l.id, name: l.name, members: members.filter((m) => m.list_id === l.id).map((m) => m.staff_id) }));
+}

@@ -276,4 +276,57 @@ export const styles = css`
       display: inline-block;
     }
   }
+  .head-actions {
+    display: flex;
+    gap: 6px;
+  }
+  [part~='urgent-button'][aria-pressed='true'] {
+    color: var(--_danger-color);
+    border-color: currentColor;
+    font-weight: 600;
+  }
+  [part~='settings'] {
+    flex: 1;
+    min-height: 0;
+    overflow-y: auto;
+    padding: 12px 16px;
+  }
+  .settings-head {
+    display: flex;
+    justify-content: space-between;
+    align-items: center;
+  }
+  [part~='settings'] h3 {
+    margin: 16px 0 8px;
+    font-size: 0.95em;
+  }
+  [part~='settings'] label {
+    display: block;
+    margin: 4px 0;
+  }
+  [part~='team'] {
+    margin: 0 0 10px;
+    border: 1px solid var(--_border-color);
+    border-radius: 8px;
+  }
+  [part~='team'] legend {
+    font-weight: 600;
+  }
+  .danger {
+    color: var(--_danger-color);
+  }
+  .add-team {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: end;
+    gap: 6px;
+  }
+  .add-team input {
+    min-height: 32px;
+    border: 1px solid var(--_border-color);
+    border-radius: 8px;
+    background: var(--_background);
+    color: inherit;
+    font: inherit;
+  }
 `;

@@ -14,6 +14,7 @@ import { InboxAlertsController } from './inbox-alerts.js';
 import { renderHeader, type HeaderActions } from './inbox-header.js';
 import { renderRows, renderSearch, renderViews, type ListActions } from './inbox-list.js';
 import { InboxSessionController } from './inbox-session.js';
+import { renderSettings, type SettingsActions } from './inbox-settings.js';
 
 /**
  * The shared inbox for the care team, on a hub.
@@ -52,6 +53,11 @@ import { InboxSessionController } from './inbox-session.js';
  * @csspart conversation-actions - Claim or release, assign, close or reopen, mark unread.
  * @csspart problem - What went wrong (a claim someone else won, the hub unreachable).
  * @csspart placeholder - Shown while no conversation is open.
+ * @csspart urgent-button - Marks the conversation urgent (or not): urgent sorts first for everyone.
+ * @csspart settings-button - Admins: opens the inbox settings.
+ * @csspart settings - The settings panel: teams and their members, who is told about Unassigned.
+ * @csspart team - One team in the settings.
+ * @csspart settings-close - Closes the settings.
  */
 export class ClinicChatInbox extends LitElement {
   static override styles = [themeTokens, base, styles];
@@ -102,6 +108,15 @@ export class ClinicChatInbox extends LitElement {
     close: () => void this.session.inbox?.close(),
     reopen: () => void this.session.inbox?.reopen(),
     markUnread: () => void this.markUnread(),
+    urgent: (on) => void this.session.inbox?.setUrgent(on),
+  };
+
+  private readonly settings: SettingsActions = {
+    close: () => this.session.inbox?.closeSettings(),
+    createList: (name) => void this.session.inbox?.createList(name),
+    deleteList: (id) => void this.session.inbox?.deleteList(id),
+    setMember: (list, staff, member) => void this.session.inbox?.setMember(list, staff, member),
+    setNotifyUnassigned: (staff, on) => void this.session.inbox?.setNotifyUnassigned(staff, on),
   };
 
   protected override willUpdate(): void {
@@ -130,9 +145,16 @@ export class ClinicChatInbox extends LitElement {
         <section part="list-pane" aria-labelledby="inbox-title">
           <div class="list-head">
             <h2 id="inbox-title">Inbox</h2>
-            <button part="alerts-toggle" type="button" aria-pressed=${this.alerts.on ? 'true' : 'false'} @click=${() => this.alerts.toggle()}>
-              Alerts ${this.alerts.on ? 'on' : 'off'}
-            </button>
+            <span class="head-actions">
+              ${state.me?.role === 'admin'
+                ? html`<button part="settings-button" type="button" aria-pressed=${state.settings ? 'true' : 'false'} @click=${() => (state.settings ? inbox.closeSettings() : void inbox.openSettings())}>
+                    Settings
+                  </button>`
+                : nothing}
+              <button part="alerts-toggle" type="button" aria-pressed=${this.alerts.on ? 'true' : 'false'} @click=${() => this.alerts.toggle()}>
+                Alerts ${this.alerts.on ? 'on' : 'off'}
+              </button>
+            </span>
           </div>
           ${renderSearch(state, this.list)} ${renderViews(state, this.list)}
           <div class="rows">${renderRows(state, this.focusId, nameOf, this.list)}</div>
@@ -143,7 +165,9 @@ export class ClinicChatInbox extends LitElement {
                 ${state.problem} <button type="button" class="link" @click=${() => inbox.clearProblem()}>Dismiss</button>
               </p>`
             : nothing}
-          ${selected
+          ${state.settings
+            ? renderSettings(state.settings, this.settings)
+            : selected
             ? html`${renderHeader(selected, state, thread, nameOf, this.actions)}
                 ${thread && chatState
                   ? html`<clinic-chat-box

@@ -16,6 +16,7 @@ export interface HeaderActions {
   close(): void;
   reopen(): void;
   markUnread(): void;
+  urgent(on: boolean): void;
 }
 
 const assigneeValue = (a: InboxEntry['assignee']) => (a ? `${a.kind}:${a.id}` : '');
@@ -63,6 +64,7 @@ export function renderHeader(entry: InboxEntry, state: InboxState, thread: Threa
       ${entry.status === 'open'
         ? html`<button part="close-conversation-button" type="button" @click=${() => act.close()}>Close</button>`
         : html`<button part="reopen-button" type="button" @click=${() => act.reopen()}>Reopen</button>`}
+      <button part="urgent-button" type="button" aria-pressed=${entry.urgency > 0 ? 'true' : 'false'} @click=${() => act.urgent(!(entry.urgency > 0))}>Urgent</button>
       <button part="unread-button" type="button" @click=${() => act.markUnread()}>Mark unread</button>
     </div>
   </div>`;
