@@ -300,6 +300,8 @@ try {
   timings.push(await time('search, common word ("appointment")', search('appointment')));
   timings.push(await time(`search, rare word ("${RARE[0]}")`, search(RARE[0]!)));
   timings.push(await time('search, prefix ("presc")', search('presc')));
+  timings.push(await time('search, two-letter prefix ("pr")', search('pr')));
+  timings.push(await time('search, one letter ("a")', search('a')));
   timings.push(await time('search, two words ("knee swollen")', search('knee swollen')));
   timings.push(await time('search, patient name ("garcia")', search('garcia')));
   timings.push(await time('search, full name ("jose garcia")', search('jose garcia')));

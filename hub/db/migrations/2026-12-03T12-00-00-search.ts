@@ -5,6 +5,8 @@
 // the index keeps the tokens), keyed by the tables' rowids and kept in step by triggers, so a
 // write costs one index insert and no second copy of the text. Both tables have indexes of
 // their own, which is what makes VACUUM keep their rowids (it renumbers only tables with none).
+// The indexes also keep one- and two-letter prefixes, so that a search for "a" or "pr"
+// (the first keys typed) reads one list instead of merging those of hundreds of words.
 // Tokens are unicode61 with diacritics removed ("jose" finds "José"); cascaded deletes (a
 // conversation going) fire the delete triggers, so deleted text leaves the index.
 //
@@ -26,7 +28,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     ['patients', 'name'],
   ] as const) {
     const fts = `${table}_search`;
-    await sql.raw(`create virtual table ${fts} using fts5(${column}, content = '${table}', content_rowid = 'rowid', ${TOKENIZE})`).execute(db);
+    await sql.raw(`create virtual table ${fts} using fts5(${column}, content = '${table}', content_rowid = 'rowid', ${TOKENIZE}, prefix = '1 2')`).execute(db);
     await sql.raw(`create trigger ${fts}_insert after insert on ${table} begin insert into ${fts}(rowid, ${column}) values (new.rowid, new.${column}); end`).execute(db);
     await sql
       .raw(`create trigger ${fts}_delete after delete on ${table} begin insert into ${fts}(${fts}, rowid, ${column}) values ('delete', old.rowid, old.${column}); end`)

@@ -60,6 +60,10 @@ eachDialect((databases) => {
     expect(await find('gomez jo')).toEqual([jose]);
     expect(await find('cafe')).toEqual([ben]);
     expect(await find('perez')).toEqual([ana]);
+    // One or two letters (the first keys typed) are prefixes too.
+    expect(await find('q')).toEqual([ben]);
+    expect(await find('tu')).toEqual([jose]);
+    expect(await find('g')).toEqual([jose]);
     const hits = await searchConversations(db, clinic, 'presc inhal');
     expect(hits.get(ana)).toContain('«prescription»');
     expect(hits.get(ana)).toContain('«inhaler»');
