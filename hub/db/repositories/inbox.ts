@@ -69,7 +69,16 @@ export interface InboxCursor {
 
 type Query = SelectQueryBuilder<Database, 'conversations' | 'patients' | 'read_cursors', object>;
 
-function base(db: HubDatabase, viewer: Viewer) {
+/**
+ * `column`, hidden from SQLite's choice of index (a unary +; PostgreSQL plans on statistics and
+ * needs no hint). A page of a few known conversations (a search's hits, my mentions) is read by
+ * id; without the hint SQLite walks the org's whole inbox index for its sort order instead.
+ */
+function unindexed(db: HubDatabase, column: 'conversations.org_id' | 'conversations.status') {
+  return dialectOf(db) === 'sqlite' ? sql<string>`+${sql.ref(column)}` : sql<string>`${sql.ref(column)}`;
+}
+
+function base(db: HubDatabase, viewer: Viewer, byId = false) {
   return db
     .selectFrom('conversations')
     .innerJoin('patients', 'patients.id', 'conversations.patient_id')
@@ -79,7 +88,7 @@ function base(db: HubDatabase, viewer: Viewer) {
         .on('read_cursors.participant_kind', '=', 'staff')
         .on('read_cursors.participant_id', '=', viewer.staffId),
     )
-    .where('conversations.org_id', '=', viewer.orgId);
+    .where(byId ? unindexed(db, 'conversations.org_id') : sql.ref('conversations.org_id'), '=', viewer.orgId);
 }
 
 const unreadExpr = (eb: ExpressionBuilder<Database & { read_cursors: Database['read_cursors'] }, 'conversations' | 'read_cursors'>) =>
@@ -88,22 +97,30 @@ const unreadExpr = (eb: ExpressionBuilder<Database & { read_cursors: Database['r
     eb(eb.fn.coalesce('conversations.last_inbound_seq', eb.val(0)), '>', eb.fn.coalesce('read_cursors.read_seq', eb.val(0))),
   ]);
 
+/**
+ * The viewer's open mentions as the set of their conversations (not a check per conversation):
+ * a staff member has few, so the page is read from them rather than from every open conversation.
+ */
 function mentionedExpr(viewer: Viewer) {
   return (eb: ExpressionBuilder<Database, 'conversations'>) =>
-    eb.exists(
+    eb(
+      'conversations.id',
+      'in',
       eb
         .selectFrom('mentions')
-        .select('mentions.id')
-        .whereRef('mentions.conversation_id', '=', 'conversations.id')
+        .select('mentions.conversation_id')
         .where('mentions.org_id', '=', viewer.orgId)
         .where('mentions.staff_id', '=', viewer.staffId)
         .where('mentions.dismissed_at', 'is', null),
     );
 }
 
-function filtered(query: Query, viewer: Viewer, filter: InboxFilter): Query {
+/** The filter names a few conversations (by id, or as my mentions): read them by id. */
+const byId = (filter: InboxFilter) => Boolean(filter.ids || filter.mentions);
+
+function filtered(db: HubDatabase, query: Query, viewer: Viewer, filter: InboxFilter): Query {
   const status = filter.status ?? 'open';
-  let q = status === 'any' ? query : query.where('conversations.status', '=', status);
+  let q = status === 'any' ? query : query.where(byId(filter) ? unindexed(db, 'conversations.status') : sql.ref('conversations.status'), '=', status);
   if (filter.unread) q = q.where((eb) => unreadExpr(eb as never));
   if (filter.unresponded) q = q.where('conversations.last_author_kind', '=', 'patient');
   if (filter.mine) {
@@ -130,7 +147,7 @@ export async function inboxPage(
   limit: number,
   after?: InboxCursor,
 ): Promise<{ rows: InboxRow[]; next?: InboxCursor }> {
-  let q = filtered(base(db, viewer) as unknown as Query, viewer, filter);
+  let q = filtered(db, base(db, viewer, byId(filter)) as unknown as Query, viewer, filter);
   if (after) {
     q = q.where((eb) =>
       eb.or([
@@ -196,30 +213,47 @@ export async function inboxRow(db: HubDatabase, viewer: Viewer, id: string): Pro
 
 export type InboxCounts = Record<'open' | 'unread' | 'unresponded' | 'mine' | 'unassigned' | 'mentions' | 'closed', number> & { lists: Record<string, number> };
 
-/** How many open conversations each filter holds (and how many are closed), in one pass. */
+/**
+ * How many open conversations each filter holds (and how many are closed): one pass over the
+ * open ones, grouped by list (so the per-list counts come with it), and the closed ones
+ * counted from the inbox index alone.
+ */
 export async function inboxCounts(db: HubDatabase, viewer: Viewer): Promise<InboxCounts> {
   const asNumber = (sum: unknown) => Number(sum ?? 0);
-  const row = await (base(db, viewer) as unknown as Query)
+  // No join with patients: every conversation has its patient (a foreign key, deleted with it).
+  const groups = await db
+    .selectFrom('conversations')
+    .leftJoin('read_cursors', (join) =>
+      join
+        .onRef('read_cursors.conversation_id', '=', 'conversations.id')
+        .on('read_cursors.participant_kind', '=', 'staff')
+        .on('read_cursors.participant_id', '=', viewer.staffId),
+    )
     .select((eb) => [
-      eb.fn.sum(sql<number>`case when conversations.status = 'open' then 1 else 0 end`).as('open'),
-      eb.fn.sum(sql<number>`case when conversations.status = 'closed' then 1 else 0 end`).as('closed'),
+      'conversations.assignee_list_id',
+      eb.fn.countAll().as('open'),
       eb.fn
-        .sum(
-          sql<number>`case when conversations.status = 'open' and (read_cursors.marked_unread = 1 or coalesce(conversations.last_inbound_seq, 0) > coalesce(read_cursors.read_seq, 0)) then 1 else 0 end`,
-        )
+        .sum(sql<number>`case when read_cursors.marked_unread = 1 or coalesce(conversations.last_inbound_seq, 0) > coalesce(read_cursors.read_seq, 0) then 1 else 0 end`)
         .as('unread'),
-      eb.fn.sum(sql<number>`case when conversations.status = 'open' and conversations.last_author_kind = 'patient' then 1 else 0 end`).as('unresponded'),
+      eb.fn.sum(sql<number>`case when conversations.last_author_kind = 'patient' then 1 else 0 end`).as('unresponded'),
       eb.fn
         .sum(
           viewer.lists.length
-            ? sql<number>`case when conversations.status = 'open' and (conversations.assignee_staff_id = ${viewer.staffId} or conversations.assignee_list_id in (${sql.join([...viewer.lists])})) then 1 else 0 end`
-            : sql<number>`case when conversations.status = 'open' and conversations.assignee_staff_id = ${viewer.staffId} then 1 else 0 end`,
+            ? sql<number>`case when conversations.assignee_staff_id = ${viewer.staffId} or conversations.assignee_list_id in (${sql.join([...viewer.lists])}) then 1 else 0 end`
+            : sql<number>`case when conversations.assignee_staff_id = ${viewer.staffId} then 1 else 0 end`,
         )
         .as('mine'),
-      eb.fn
-        .sum(sql<number>`case when conversations.status = 'open' and conversations.assignee_staff_id is null and conversations.assignee_list_id is null then 1 else 0 end`)
-        .as('unassigned'),
+      eb.fn.sum(sql<number>`case when conversations.assignee_staff_id is null and conversations.assignee_list_id is null then 1 else 0 end`).as('unassigned'),
     ])
+    .where('conversations.org_id', '=', viewer.orgId)
+    .where('conversations.status', '=', 'open')
+    .groupBy('conversations.assignee_list_id')
+    .execute();
+  const closed = await db
+    .selectFrom('conversations')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('org_id', '=', viewer.orgId)
+    .where('status', '=', 'closed')
     .executeTakeFirstOrThrow();
   const mentions = await db
     .selectFrom('mentions')
@@ -230,24 +264,16 @@ export async function inboxCounts(db: HubDatabase, viewer: Viewer): Promise<Inbo
     .where('mentions.dismissed_at', 'is', null)
     .where('conversations.status', '=', 'open')
     .executeTakeFirstOrThrow();
-  const perList = await db
-    .selectFrom('conversations')
-    .select(['assignee_list_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('org_id', '=', viewer.orgId)
-    .where('status', '=', 'open')
-    .where('assignee_list_id', 'is not', null)
-    .groupBy('assignee_list_id')
-    .execute();
-  const r = row as unknown as Record<string, unknown>;
+  const total = (key: 'open' | 'unread' | 'unresponded' | 'mine' | 'unassigned') => groups.reduce((sum, g) => sum + asNumber(g[key]), 0);
   return {
-    open: asNumber(r.open),
-    closed: asNumber(r.closed),
-    unread: asNumber(r.unread),
-    unresponded: asNumber(r.unresponded),
-    mine: asNumber(r.mine),
-    unassigned: asNumber(r.unassigned),
+    open: total('open'),
+    closed: asNumber(closed.n),
+    unread: total('unread'),
+    unresponded: total('unresponded'),
+    mine: total('mine'),
+    unassigned: total('unassigned'),
     mentions: Number(mentions.n),
-    lists: Object.fromEntries(perList.map((l) => [l.assignee_list_id!, Number(l.n)])),
+    lists: Object.fromEntries(groups.filter((g) => g.assignee_list_id != null).map((g) => [g.assignee_list_id!, asNumber(g.open)])),
   };
 }
 
