@@ -161,6 +161,25 @@ describe('the shared inbox with two staff members and patients', () => {
     for (const p of [tomas, lee, kim]) await p.context().close();
   });
 
+  it('an admin puts a colleague in a team from the inbox settings, and his My inbox takes the team conversations live', async () => {
+    const sam = await inboxOf('sam-desk');
+    const lee = await inboxOf('dr-lee');
+    await inbox(lee).getByRole('button', { name: /^My inbox/ }).click();
+    await expect.poll(() => row(lee, 'Maya Patel').count(), SETTLE).toBe(0);
+    await row(lee, 'Omar Haddad').waitFor(SETTLE);
+    expect(await inbox(lee).getByRole('button', { name: 'Settings' }).count()).toBe(0);
+
+    await inbox(sam).getByRole('button', { name: 'Settings' }).click();
+    const nurses = inbox(sam).locator('[part~="team"]', { hasText: 'Nurses' });
+    await nurses.getByLabel('Dr. Lee').check();
+    await row(lee, 'Maya Patel').waitFor(SETTLE);
+    await row(lee, 'Grace Mensah').waitFor(SETTLE);
+
+    await nurses.getByLabel('Dr. Lee').uncheck();
+    await expect.poll(() => row(lee, 'Maya Patel').count(), SETTLE).toBe(0);
+    for (const p of [sam, lee]) await p.context().close();
+  });
+
   it('keyboard: arrows move through the list, Enter opens and focuses the reply, Escape goes back to the row', async () => {
     const lee = await inboxOf('dr-lee');
     await row(lee, 'Maya Patel').waitFor(SETTLE);

@@ -9,7 +9,7 @@ import { anyOrgAllowsOrigin } from '../db/repositories/orgs.js';
 export function orgCors(ctx: HubContext): MiddlewareHandler {
   return cors({
     origin: async (origin) => (origin && (await anyOrgAllowsOrigin(ctx.db, origin)) ? origin : null),
-    allowMethods: ['GET', 'POST'],
+    allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowHeaders: ['Authorization', 'Content-Type'],
     exposeHeaders: ['Content-Disposition'],
     maxAge: 600,
