@@ -305,6 +305,7 @@ export class Gateway {
       for (const patient of this.presence.patients(identity.orgId).values()) {
         session.send({ type: 'presence', from: patient.peer, state: 'here', ...(patient.visit ? { visit: patient.visit } : {}) });
       }
+      this.inbox.viewersTo(session, this.registry.staffOf(identity.orgId));
     } else {
       session.send({ type: 'presence', from: CARE_TEAM, state: this.presence.careTeamHere(identity.orgId) ? 'here' : 'left' });
     }

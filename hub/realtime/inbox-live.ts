@@ -83,6 +83,14 @@ export class InboxLive {
     this.announce(identity, conversationId, active);
   }
 
+  /** A staff page that just joined learns who is viewing what now (the sockets of this hub). */
+  viewersTo(session: Session, staffSessions: Iterable<Session>): void {
+    for (const other of staffSessions) {
+      if (other === session || !other.viewing || !other.identity) continue;
+      session.send({ type: 'viewing', conversation: other.viewing, active: true, staff: { id: other.identity.id, name: other.identity.name } });
+    }
+  }
+
   /** A closed socket views nothing any more. */
   socketClosed(session: Session, identity: Identity): void {
     if (session.viewing) this.announce(identity, session.viewing, false);

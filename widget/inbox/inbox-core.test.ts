@@ -26,12 +26,13 @@ interface Person {
   frames: Frame[];
 }
 
-async function connect(sub: string, role: 'patient' | 'staff', name: string, visit?: string): Promise<Person> {
+async function connect(sub: string, role: 'patient' | 'staff', name: string, visit?: string, beforeStart?: (transport: HubTransport) => void): Promise<Person> {
   const token = await clinic.mint({ sub, role, name, ...(visit && { visit }) });
   const transport = new HubTransport({ url: hub.wsUrl, getToken: () => token, WebSocket: WebSocket as unknown as new (url: string) => WebSocketLike, minBackoffMs: 50, maxBackoffMs: 200 });
   const frames: Frame[] = [];
   transport.listen((f) => frames.push(f));
   const core = new ChatCore({ me: { id: sub, name, role: role === 'patient' ? 'patient' : 'provider' }, transport, visit, repliesWhileAway: role === 'staff' });
+  beforeStart?.(transport);
   core.start();
   stops.push(() => core.stop());
   await vi.waitFor(() => expect(core.state.connection).toBe('online'));
@@ -39,9 +40,12 @@ async function connect(sub: string, role: 'patient' | 'staff', name: string, vis
 }
 
 async function staffInbox(sub: string, name: string) {
-  const person = await connect(sub, 'staff', name);
   const token = await clinic.mint({ sub, role: 'staff', name });
-  const inbox = new InboxCore({ api: new InboxApi({ base: apiBaseOf(hub.wsUrl), getToken: () => token }), socket: person.transport, countsDelayMs: 20 });
+  let inbox!: InboxCore;
+  // Built before the socket connects, as the element does: what the hub says at connect is heard.
+  const person = await connect(sub, 'staff', name, undefined, (socket) => {
+    inbox = new InboxCore({ api: new InboxApi({ base: apiBaseOf(hub.wsUrl), getToken: () => token }), socket, countsDelayMs: 20 });
+  });
   stops.push(() => inbox.stop());
   await inbox.start();
   expect(inbox.state.problem).toBeUndefined();
@@ -195,6 +199,15 @@ describe('InboxCore against a real hub', () => {
     await vi.waitFor(() => expect(kim.inbox.state.viewers[id]?.length).toBe(1), { timeout: 1000 });
     dr.core.stop();
     await vi.waitFor(() => expect(kim.inbox.state.viewers[id]).toEqual([]), { timeout: 1000 });
+  });
+
+  it('a staff page that connects later learns who is already viewing what', async () => {
+    await patientSays('ana', 'Ana Ortiz', 'hello');
+    const kim = await staffInbox('dr-kim', 'Dr Kim');
+    const id = kim.inbox.state.items[0].id;
+    await kim.inbox.select(id);
+    const dr = await staffInbox('dr-lee', 'Dr Lee');
+    await vi.waitFor(() => expect(dr.inbox.state.viewers[id]?.map((v) => v.name)).toEqual(['Dr Kim']), { timeout: 1000 });
   });
 
   it('mark unread leaves the conversation unread for me and closes it on my screen', async () => {

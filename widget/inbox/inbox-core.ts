@@ -110,7 +110,10 @@ export class InboxCore {
   private _callId = 0;
   private myLists = new Set<string>();
 
-  constructor(private readonly opts: InboxCoreOptions) {}
+  /** Follows the socket's frames from here on: build it before the socket connects, so nothing said at connect is missed. */
+  constructor(private readonly opts: InboxCoreOptions) {
+    this.off = opts.socket.listen((frame) => this.onFrame(frame));
+  }
 
   get state(): InboxState {
     return this.s;
