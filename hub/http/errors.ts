@@ -73,3 +73,19 @@ export function errorHandler(ctx: HubContext): ErrorHandler {
 export const notFound: NotFoundHandler = function notFound() {
   return errorResponse(404, 'not-found', 'no such route');
 };
+
+/** A duplicate id or name: SQLite's constraint codes, and PostgreSQL's for when it joins. */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}
+
+/** Runs a write; a duplicate id or name is 409 `invalid` ("… already exists"), nothing written. */
+export async function unlessDuplicate<T>(what: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw httpError(409, 'invalid', `${what} already exists`);
+    throw err;
+  }
+}

@@ -37,13 +37,16 @@ export class InboxLive {
     setImmediate(() => void this.flushPending());
   }
 
+  /** One flush at a time, so a conversation's older state is never published after a newer one. */
   private async flushPending(): Promise<void> {
-    const batch = [...this.pending];
-    this.pending.clear();
-    this.flushing = false;
-    for (const [orgId, ids] of batch) {
-      for (const id of ids) await this.changed(orgId, id).catch(() => undefined);
+    while (this.pending.size > 0) {
+      const batch = [...this.pending];
+      this.pending.clear();
+      for (const [orgId, ids] of batch) {
+        for (const id of ids) await this.changed(orgId, id).catch(() => undefined);
+      }
     }
+    this.flushing = false;
   }
 
   /** The conversation's shared state changed: tell the care team. */

@@ -34,7 +34,7 @@ import {
 } from '../db/repositories/people.js';
 import type { AuditEntry, Org, Patient, Staff } from '../db/tables.js';
 import { requireAdminKey } from '../http/auth.js';
-import { httpError } from '../http/errors.js';
+import { httpError, unlessDuplicate } from '../http/errors.js';
 import { noStore } from '../http/no-store.js';
 import { limitBody, parseBody, parseQuery } from '../http/validate.js';
 
@@ -46,21 +46,6 @@ const ADMIN_ACTOR = { kind: 'admin-key', id: 'admin' } as const;
 
 function auditAdmin(db: HubDatabase, orgId: string, action: string, subject: AuditInput['subject'], detail?: AuditInput['detail']) {
   return audit(db, { orgId, actor: ADMIN_ACTOR, action, subject, ...(detail && { detail }) });
-}
-
-/** A duplicate id or name: SQLite's constraint codes, and PostgreSQL's for when it joins. */
-function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
-}
-
-async function unlessDuplicate<T>(what: string, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (err) {
-    if (isUniqueViolation(err)) throw httpError(409, 'invalid', `${what} already exists`);
-    throw err;
-  }
 }
 
 const orgJson = (org: Org) => ({ id: org.id, name: org.name, createdAt: org.created_at });

@@ -90,6 +90,14 @@ eachDialect((databases) => {
       expect((await api(sam, '/inbox/settings/lists', 'POST', { name: '  ' })).body.error.code).toBe('invalid');
       expect((await api(sam, '/inbox/settings/lists', 'POST', { name: 'x'.repeat(500) })).status).toBe(400);
       expect((await api(sam, '/inbox/settings/lists/lst_nope', 'DELETE')).status).toBe(404);
+      const nurses = (await api(sam, '/inbox/settings/lists', 'POST', { name: 'Nurses' })).body.list.id as string;
+      const desk = (await api(sam, '/inbox/settings/lists', 'POST', { name: 'Desk' })).body.list.id as string;
+      const twice = await api(sam, '/inbox/settings/lists', 'POST', { name: 'Nurses' });
+      expect([twice.status, twice.body.error.code]).toEqual([409, 'invalid']);
+      expect((await api(sam, `/inbox/settings/lists/${desk}`, 'PATCH', { name: 'Nurses' })).status).toBe(409);
+      expect((await api<SettingsResponse>(sam, '/inbox/settings')).body.lists.map((l) => l.name).sort()).toEqual(['Desk', 'Nurses']);
+      await api(sam, `/inbox/settings/lists/${nurses}`, 'DELETE');
+      await api(sam, `/inbox/settings/lists/${desk}`, 'DELETE');
       expect((await api(sam, `/inbox/settings/staff/stf_nope/notify-unassigned`, 'PUT', { on: true })).status).toBe(404);
 
       const other = await createTestOrg(hub.ctx, { name: 'Other' });
@@ -103,7 +111,7 @@ eachDialect((databases) => {
       expect((await api<SettingsResponse>(sam, '/inbox/settings')).body.lists).toEqual([]);
     });
 
-    it('a stored patient message publishes the conversation to staff sockets (a burst once or a few times), never to patients', async () => {
+    it('a stored patient message publishes the conversation to staff sockets, the last state last, never to patients', async () => {
       const lee = await token('lee', 'staff');
       const watcher = await connect(lee);
       const ana = await connect(await token('ana', 'patient'));
@@ -111,9 +119,6 @@ eachDialect((databases) => {
       await ana.waitForCount((f) => f.type === 'ack', 20);
       const last = await watcher.waitFor((f) => f.type === 'inbox' && f.conversation.lastSeq === 20);
       expect(last).toMatchObject({ conversation: { preview: 'burst 19', lastAuthor: 'patient', status: 'open' } });
-      const published = watcher.frames.filter((f) => f.type === 'inbox').length;
-      expect(published).toBeGreaterThan(0);
-      expect(published).toBeLessThan(20);
       expect(ana.frames.some((f) => f.type === 'inbox' || f.type === 'inbox-state' || f.type === 'inbox-directory')).toBe(false);
     });
 

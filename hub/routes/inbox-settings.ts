@@ -9,7 +9,7 @@ import type { HubContext } from '../context.js';
 import { audit } from '../db/repositories/audit.js';
 import { addListMember, createList, deleteList, listStaff, listsWithMembers, removeListMember, renameList, setNotifyUnassigned } from '../db/repositories/people.js';
 import type { UserEnv } from '../http/auth.js';
-import { httpError } from '../http/errors.js';
+import { httpError, unlessDuplicate } from '../http/errors.js';
 import { parseBody } from '../http/validate.js';
 import type { InboxLive } from '../realtime/inbox-live.js';
 
@@ -38,14 +38,14 @@ export function inboxSettingsApp(ctx: HubContext, live: InboxLive) {
     .post('/lists', async (c) => {
       const identity = adminOnly(c);
       const { name } = await parseBody(c, ListBody);
-      const list = await createList(ctx.db, identity.orgId, name);
+      const list = await unlessDuplicate(`a team named ${name}`, () => createList(ctx.db, identity.orgId, name));
       await changed(identity, 'list.create', { type: 'list', id: list.id });
       return c.json({ list: { id: list.id, name: list.name, members: [] } }, 201);
     })
     .patch('/lists/:list', async (c) => {
       const identity = adminOnly(c);
       const { name } = await parseBody(c, ListBody);
-      if (!(await renameList(ctx.db, identity.orgId, c.req.param('list'), name))) throw httpError(404, 'not-found', 'no such team');
+      if (!(await unlessDuplicate(`a team named ${name}`, () => renameList(ctx.db, identity.orgId, c.req.param('list'), name)))) throw httpError(404, 'not-found', 'no such team');
       await changed(identity, 'list.rename', { type: 'list', id: c.req.param('list') });
       return c.json({ renamed: true });
     })

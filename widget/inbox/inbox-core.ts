@@ -108,6 +108,13 @@ export class InboxCore {
   private countsTimer?: ReturnType<typeof setTimeout>;
   /** Increments per page load, so an older answer never replaces a newer one. */
   private _callId = 0;
+  /** Increments per `select`, so a slow answer for a conversation already left is dropped. */
+  private _selectId = 0;
+  /** Conversations live frames touched while a page was on its way: the page may predate them. */
+  private touched?: Set<string>;
+  private stopped = false;
+  /** The current socket session has had its first `synced`. */
+  private sessionSynced = false;
   private myLists = new Set<string>();
 
   /** Follows the socket's frames from here on: build it before the socket connects, so nothing said at connect is missed. */
@@ -128,6 +135,7 @@ export class InboxCore {
   /** Loads the directory, the first page, the counts and my mentions, then follows the live frames. */
   async start(): Promise<void> {
     this.off ??= this.opts.socket.listen((frame) => this.onFrame(frame));
+    this.stopped = false;
     await this.guard(async () => {
       await this.loadDirectory();
       await Promise.all([this.reload(), this.refreshCounts(), this.refreshMentions()]);
@@ -179,6 +187,7 @@ export class InboxCore {
   }
 
   stop(): void {
+    this.stopped = true;
     this.off?.();
     this.off = undefined;
     clearTimeout(this.countsTimer);
@@ -224,12 +233,19 @@ export class InboxCore {
 
   async reload(): Promise<void> {
     const call = ++this._callId;
+    this.next = undefined;
+    this.touched = new Set();
     this.set({ loading: true });
     await this.guard(async () => {
       const page = await this.opts.api.page(this.filters, undefined, this.opts.pageSize);
       if (call !== this._callId) return;
       this.next = page.next;
-      this.set({ items: page.conversations, more: Boolean(page.next), snippets: page.snippets ?? {} });
+      const open = this.s.selected && page.conversations.find((c) => c.id === this.s.selected!.id);
+      this.set({ items: page.conversations, more: Boolean(page.next), snippets: page.snippets ?? {}, ...(open && { selected: open }) });
+      // A change that came live while the page was on its way may be missing from it: ask again.
+      const touched = [...(this.touched ?? [])];
+      this.touched = undefined;
+      for (const id of touched) void this.fetchInto(id);
     });
     if (call === this._callId) this.set({ loading: false });
   }
@@ -249,7 +265,7 @@ export class InboxCore {
         snippets: { ...this.s.snippets, ...page.snippets },
       });
     });
-    this.set({ loading: false });
+    if (call === this._callId) this.set({ loading: false });
   }
 
   // ---- the conversation in view ---------------------------------------------------------------
@@ -258,16 +274,16 @@ export class InboxCore {
   async select(id: string | null): Promise<void> {
     const previous = this.s.selected;
     if (previous?.id === id) return;
+    const call = ++this._selectId;
     if (previous) this.opts.socket.send({ type: 'viewing', conversation: previous.id, active: false });
-    if (id === null) {
-      this.set({ selected: null, notes: [] });
-      return;
-    }
-    const listed = this.s.items.find((i) => i.id === id);
+    const listed = id === null ? undefined : this.s.items.find((i) => i.id === id);
     this.set({ selected: listed ?? null, notes: [] });
+    // Left: it was kept listed while in view; now the filters decide again.
+    if (previous) this.upsert(previous);
+    if (id === null) return;
     await this.guard(async () => {
       const [entry, notes] = await Promise.all([listed ? Promise.resolve(listed) : this.opts.api.conversation(id), this.opts.api.notes(id)]);
-      if (this.s.selected && this.s.selected.id !== id) return;
+      if (call !== this._selectId) return;
       this.set({ selected: this.s.selected ?? entry, notes });
       this.opts.socket.catchUp(entry.thread);
       this.opts.socket.send({ type: 'viewing', conversation: id, active: true });
@@ -339,6 +355,8 @@ export class InboxCore {
   // ---- live ---------------------------------------------------------------------------------
 
   private onFrame(frame: Frame): void {
+    if (this.stopped) return;
+    if ((frame.type === 'inbox' || frame.type === 'inbox-state') && this.touched) this.touched.add(frame.type === 'inbox' ? frame.conversation.id : frame.conversation);
     switch (frame.type) {
       case 'inbox':
         return this.onItem(frame.conversation);
@@ -369,11 +387,21 @@ export class InboxCore {
           this.countsSoon();
         });
         return;
+      case 'ready':
+        // A new session: the hub tells it again who is viewing what.
+        this.sessionSynced = false;
+        this.set({ viewers: {} });
+        return;
       case 'synced':
-        // Back after a reconnect: what changed meanwhile came as no frame, so ask again.
+        // The session's first catch-up is done (later ones answer a conversation being opened).
+        if (this.sessionSynced) return;
+        this.sessionSynced = true;
+        // Back after a reconnect: what changed meanwhile came as no frame, so ask again; the hub
+        // forgot that I view the open conversation.
         if (this.s.ready) {
           void this.reload();
           this.countsSoon();
+          void this.refreshSelected();
         }
         return;
       default:
@@ -437,7 +465,20 @@ export class InboxCore {
     this.set({ notes: [...this.s.notes, note].sort((a, b) => a.at - b.at) });
   }
 
+  /** After a reconnect: the open conversation's notes again, and the others told I am viewing it. */
+  private async refreshSelected(): Promise<void> {
+    const selected = this.s.selected;
+    if (!selected) return;
+    const call = this._selectId;
+    this.opts.socket.send({ type: 'viewing', conversation: selected.id, active: true });
+    await this.guard(async () => {
+      const notes = await this.opts.api.notes(selected.id);
+      if (call === this._selectId) this.set({ notes });
+    });
+  }
+
   private countsSoon(): void {
+    if (this.stopped) return;
     clearTimeout(this.countsTimer);
     this.countsTimer = setTimeout(() => void this.refreshCounts(), this.opts.countsDelayMs ?? 250);
   }
@@ -486,6 +527,7 @@ export class InboxCore {
   }
 
   private set(patch: Partial<InboxState>): void {
+    if (this.stopped && this.s.ready) return;
     this.s = { ...this.s, ...patch };
     for (const listener of this.listeners) listener(this.s);
   }

@@ -71,7 +71,7 @@ export class HubTransport implements Transport {
     return true;
   }
 
-  /** Every frame from the hub, after the core's sink; for a second reader of this socket such as the inbox. */
+  /** Every frame from the hub, after the core's sink (and `ready`, which the core does not see); for a second reader of this socket such as the inbox. */
   listen(listener: (frame: Frame) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -163,6 +163,8 @@ export class HubTransport implements Transport {
       this.ws?.send(encodeFrame({ type: 'resume', seen }));
       this.scheduleRefresh(token);
       this.sink?.status('up');
+      // A second reader learns of each new session (the inbox forgets who it heard was viewing).
+      for (const listener of this.listeners) listener(frame);
       return;
     }
     if (frame.type === 'synced') this.synced = true;

@@ -70,6 +70,9 @@ export class ClinicChatComposer extends LitElement {
     () => this.notes?.mentionables,
   );
 
+  /** The text of the mode not shown. */
+  private readonly drafts = { reply: '', note: '' };
+
   private get noting(): boolean {
     return this.mode === 'note' && Boolean(this.notes);
   }
@@ -156,7 +159,14 @@ export class ClinicChatComposer extends LitElement {
   }
 
   private renderModes() {
+    // Each mode keeps its own draft: a note half-written never becomes a reply by a switch and an Enter.
     const mode = (m: 'reply' | 'note') => () => {
+      if (m === this.mode) return this.input?.focus();
+      if (this.input) {
+        this.drafts[this.mode] = this.input.value;
+        this.input.value = this.drafts[m];
+      }
+      if (m === 'note') this.core?.setTyping(false);
       this.mode = m;
       this.mentions.reset();
       this.error = '';

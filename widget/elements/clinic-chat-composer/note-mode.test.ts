@@ -116,6 +116,29 @@ describe('<clinic-chat-composer> writing internal notes', () => {
     expect(input(el).value).to.equal('private remark');
   });
 
+  it('keeps a draft per mode: a half-written note never becomes a reply by switching and pressing Enter', async () => {
+    const { provider, patients } = await clinic(['ana']);
+    provider.open('ana');
+    const { notes, added } = writing();
+    const el = await themed<ClinicChatComposer>(html`<clinic-chat-composer .core=${provider} .notes=${notes}></clinic-chat-composer>`);
+    el.focus();
+    await sendKeys({ type: 'dear Ana' });
+    $(el, '[part~="mode-note"]').click();
+    await el.updateComplete;
+    expect(input(el).value).to.equal('');
+    await sendKeys({ type: 'private: check her dose' });
+    $(el, '[part~="mode-reply"]').click();
+    await el.updateComplete;
+    expect(input(el).value).to.equal('dear Ana');
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => patients.ana.state.threads[0].messages.length === 1);
+    expect(patients.ana.state.threads[0].messages[0].text).to.equal('dear Ana');
+    $(el, '[part~="mode-note"]').click();
+    await el.updateComplete;
+    expect(input(el).value).to.equal('private: check her dose');
+    expect(added).to.deep.equal([]);
+  });
+
   it('offers its empty action on the send button while nothing is written', async () => {
     const { provider } = await clinic(['ana']);
     let asked = 0;

@@ -78,6 +78,8 @@ export class ClinicChatInbox extends LitElement {
 
   /** The conversation that holds the list's tab stop. */
   @state() private focusId?: string;
+  /** The team whose Delete was pressed once. */
+  @state() private deleting?: string;
 
   private readonly session = new InboxSessionController(this);
   private readonly alerts = new InboxAlertsController(this, this.session);
@@ -114,7 +116,15 @@ export class ClinicChatInbox extends LitElement {
   private readonly settings: SettingsActions = {
     close: () => this.session.inbox?.closeSettings(),
     createList: (name) => void this.session.inbox?.createList(name),
-    deleteList: (id) => void this.session.inbox?.deleteList(id),
+    // Deleting a team unassigns its conversations: the first press asks, the second deletes.
+    deleteList: (id) => {
+      if (this.deleting !== id) {
+        this.deleting = id;
+        return;
+      }
+      this.deleting = undefined;
+      void this.session.inbox?.deleteList(id);
+    },
     setMember: (list, staff, member) => void this.session.inbox?.setMember(list, staff, member),
     setNotifyUnassigned: (staff, on) => void this.session.inbox?.setNotifyUnassigned(staff, on),
   };
@@ -141,7 +151,12 @@ export class ClinicChatInbox extends LitElement {
     const thread = selected ? chatState?.threads.find((t) => t.id === selected.thread) : undefined;
     const nameOf = (id: string) => inbox.nameOf(id);
     return html`
-      <div part="inbox" class=${selected ? 'inbox detail-open' : 'inbox'}>
+      ${state.problem
+        ? html`<p part="problem" role="alert">
+            ${state.problem} <button type="button" class="link" @click=${() => inbox.clearProblem()}>Dismiss</button>
+          </p>`
+        : nothing}
+      <div part="inbox" class=${selected || state.settings ? 'inbox detail-open' : 'inbox'}>
         <section part="list-pane" aria-labelledby="inbox-title">
           <div class="list-head">
             <h2 id="inbox-title">Inbox</h2>
@@ -159,14 +174,14 @@ export class ClinicChatInbox extends LitElement {
           ${renderSearch(state, this.list)} ${renderViews(state, this.list)}
           <div class="rows">${renderRows(state, this.focusId, nameOf, this.list)}</div>
         </section>
-        <section part="detail-pane" aria-labelledby=${selected ? 'conversation-title' : nothing} aria-label=${selected ? nothing : 'Conversation'} @keydown=${this.onDetailKeydown}>
-          ${state.problem
-            ? html`<p part="problem" role="alert">
-                ${state.problem} <button type="button" class="link" @click=${() => inbox.clearProblem()}>Dismiss</button>
-              </p>`
-            : nothing}
+        <section
+          part="detail-pane"
+          aria-labelledby=${state.settings ? 'settings-title' : selected ? 'conversation-title' : nothing}
+          aria-label=${state.settings || selected ? nothing : 'Conversation'}
+          @keydown=${this.onDetailKeydown}
+        >
           ${state.settings
-            ? renderSettings(state.settings, this.settings)
+            ? renderSettings(state.settings, this.settings, this.deleting)
             : selected
             ? html`${renderHeader(selected, state, thread, nameOf, this.actions)}
                 ${thread && chatState
@@ -224,7 +239,13 @@ export class ClinicChatInbox extends LitElement {
   }
 
   private readonly onDetailKeydown = (event: KeyboardEvent): void => {
-    if (event.key !== 'Escape' || event.defaultPrevented || !this.session.inbox?.state.selected) return;
+    if (event.key !== 'Escape' || event.defaultPrevented) return;
+    if (this.session.inbox?.state.settings) {
+      event.preventDefault();
+      this.session.inbox.closeSettings();
+      return;
+    }
+    if (!this.session.inbox?.state.selected) return;
     event.preventDefault();
     void this.back();
   };

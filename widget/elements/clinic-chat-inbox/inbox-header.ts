@@ -1,6 +1,7 @@
 // The header of the conversation in view: the patient, where they are, who else is viewing,
 // and the inbox's actions (claim or release, assign, close or reopen, mark unread, back).
 import { html, nothing } from 'lit';
+import { live } from 'lit/directives/live.js';
 import type { InboxEntry } from '../../../protocol/inbox.js';
 import type { ThreadState } from '../../core/types.js';
 import { displayName } from '../../format.js';
@@ -49,7 +50,7 @@ export function renderHeader(entry: InboxEntry, state: InboxState, thread: Threa
         : nothing}
       <label part="assign"
         >Assign
-        <select part="assign-select" .value=${assigneeValue(entry.assignee)} @change=${onAssign}>
+        <select part="assign-select" .value=${live(assigneeValue(entry.assignee))} @change=${onAssign}>
           <option value="" ?selected=${entry.assignee === null}>Unassigned</option>
           <optgroup label="Teams">
             ${state.lists.map((l) => html`<option value=${`list:${l.id}`} ?selected=${assigneeValue(entry.assignee) === `list:${l.id}`}>${l.name}</option>`)}

@@ -86,7 +86,9 @@ export function renderRows(state: InboxState, focusId: string | undefined, nameO
   if (state.ready && state.items.length === 0 && !state.loading) {
     return html`<p part="list-empty">${state.query ? 'Nothing matches that search.' : 'No conversations here.'}</p>`;
   }
-  const tabStop = focusId && state.items.some((i) => i.id === focusId) ? focusId : (state.selected?.id ?? state.items[0]?.id);
+  // One tab stop, always on a listed row: the focused one, the open one, or the first.
+  const listed = (id: string | undefined) => (id !== undefined && state.items.some((i) => i.id === id) ? id : undefined);
+  const tabStop = listed(focusId) ?? listed(state.selected?.id) ?? state.items[0]?.id;
   return html`<ul part="conversation-list" aria-label="Conversations" aria-busy=${state.loading ? 'true' : 'false'} @keydown=${(e: KeyboardEvent) => onKeydown(e, act)}>
       ${repeat(
         state.items,
@@ -102,10 +104,7 @@ function renderRow(item: InboxEntry, state: InboxState, tabStop: boolean, nameOf
   const snippet = state.snippets[item.id];
   const viewers = (state.viewers[item.id] ?? []).map((v) => displayName(v.name));
   const assignee = item.assignee ? (item.assignee.kind === 'list' ? (state.lists.find((l) => l.id === item.assignee!.id)?.name ?? 'a team') : nameOf(item.assignee.id)) : 'Unassigned';
-  const claimed = item.claimedBy ? `${nameOf(item.claimedBy)} ${item.claimedBy === state.me?.id ? 'are' : 'is'} handling it` : '';
-  const label = [name, item.unread ? 'unread' : '', item.lastAuthor === 'patient' ? 'waiting for a reply' : '', `assigned: ${assignee}`, claimed, viewers.length ? `${viewers.join(', ')} viewing` : '']
-    .filter(Boolean)
-    .join(', ');
+  // The row's content is its accessible name (no aria-label, which would hide the preview and tags).
   return html`<li>
     <button
       part=${item.unread ? 'conversation conversation-unread' : 'conversation'}
@@ -113,19 +112,21 @@ function renderRow(item: InboxEntry, state: InboxState, tabStop: boolean, nameOf
       data-id=${item.id}
       tabindex=${tabStop ? '0' : '-1'}
       aria-current=${state.selected?.id === item.id ? 'true' : 'false'}
-      aria-label=${label}
       @click=${() => act.open(item.id)}
       @focus=${() => act.focus(item.id)}
     >
       <span class="line">
-        <span class="name" title=${name}>${name}</span>
+        <span class="name" title=${name}>${name}</span
+        >${item.unread ? html`<span class="visually-hidden">, unread</span>` : nothing}${item.lastAuthor === 'patient'
+          ? html`<span class="visually-hidden">, waiting for a reply</span>`
+          : nothing}
         ${item.lastMessageAt ? html`<time part="conversation-time" datetime=${new Date(item.lastMessageAt).toISOString()}>${when(item.lastMessageAt)}</time>` : nothing}
       </span>
       <span part="conversation-preview" class="preview">${snippet ? marked(snippet) : previewOf(item)}</span>
       <span class="tags">
         ${item.unread ? html`<span part="badge" aria-hidden="true">New</span>` : nothing}
         ${item.urgency > 0 ? html`<span part="tag tag-urgent">Urgent</span>` : nothing}
-        <span part="tag">${assignee}</span>
+        <span part="tag"><span class="visually-hidden">Assigned: </span>${assignee}</span>
         ${item.claimedBy ? html`<span part="tag tag-claimed">Claimed: ${nameOf(item.claimedBy)}</span>` : nothing}
         ${viewers.length ? html`<span part="tag tag-viewing">${viewers.join(', ')} viewing</span>` : nothing}
         ${item.ended ? html`<span part="tag">Chat ended</span>` : nothing}

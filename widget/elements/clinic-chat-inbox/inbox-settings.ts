@@ -1,6 +1,7 @@
 // The inbox's settings panel, for admins: teams and their members, and who is told about
 // messages in Unassigned conversations. Every change is a call on the inbox core.
 import { html } from 'lit';
+import { live } from 'lit/directives/live.js';
 import type { SettingsResponse } from '../../../protocol/inbox.js';
 import { displayName } from '../../format.js';
 
@@ -12,7 +13,8 @@ export interface SettingsActions {
   setNotifyUnassigned(staffId: string, on: boolean): void;
 }
 
-export function renderSettings(settings: SettingsResponse, act: SettingsActions) {
+/** `deleting`: the team whose Delete was pressed once; a second press deletes it. */
+export function renderSettings(settings: SettingsResponse, act: SettingsActions, deleting?: string) {
   const checked = (e: Event) => (e.target as HTMLInputElement).checked;
   return html`<div part="settings">
     <div class="settings-head">
@@ -26,11 +28,13 @@ export function renderSettings(settings: SettingsResponse, act: SettingsActions)
           <legend>${list.name}</legend>
           ${settings.staff.map(
             (s) => html`<label
-              ><input type="checkbox" .checked=${list.members.includes(s.id)} @change=${(e: Event) => act.setMember(list.id, s.id, checked(e))} />
+              ><input type="checkbox" .checked=${live(list.members.includes(s.id))} @change=${(e: Event) => act.setMember(list.id, s.id, checked(e))} />
               ${displayName(s.name)}</label
             >`,
           )}
-          <button type="button" class="danger" aria-label=${`Delete the team ${list.name}`} @click=${() => act.deleteList(list.id)}>Delete team</button>
+          <button type="button" class="danger" aria-label=${deleting === list.id ? `Really delete ${list.name}? Its conversations become Unassigned` : `Delete the team ${list.name}`} @click=${() => act.deleteList(list.id)}>
+            ${deleting === list.id ? 'Really delete? Its conversations become Unassigned' : 'Delete team'}
+          </button>
         </fieldset>`,
       )}
       <form
@@ -50,7 +54,7 @@ export function renderSettings(settings: SettingsResponse, act: SettingsActions)
       <h3 id="unassigned-title">Told about Unassigned messages</h3>
       ${settings.staff.map(
         (s) => html`<label
-          ><input type="checkbox" .checked=${s.notifyUnassigned} @change=${(e: Event) => act.setNotifyUnassigned(s.id, checked(e))} />
+          ><input type="checkbox" .checked=${live(s.notifyUnassigned)} @change=${(e: Event) => act.setNotifyUnassigned(s.id, checked(e))} />
           ${displayName(s.name)}</label
         >`,
       )}
