@@ -4,31 +4,22 @@
 // `resume` with exactly what a client missed. Identity and org always come from the verified
 // token, never from a frame. Nothing here caches what another hub can change: the database
 // decides seq, idempotency, claims, ended and opted-out.
-import { nanoid } from 'nanoid';
 import type { WebSocket } from 'ws';
-import {
-  decodeFrame,
-  sniffType,
-  type AttachmentMeta,
-  type ChunkFrame,
-  type ErrorCode,
-  type MessageFrame,
-  type OutgoingFrame,
-} from '../../protocol/index.js';
+import { decodeFrame, type ErrorCode, type OutgoingFrame } from '../../protocol/index.js';
 import { peerOf, type Identity } from '../auth/identity.js';
 import { AuthError, resolveIdentity, verifyClaims, type VerifiedToken } from '../auth/tokens.js';
 import type { HubContext } from '../context.js';
 import { attachmentKeysOf, deleteConversation, endVisitChat, findPatientConversation } from '../db/repositories/conversations.js';
 import { messagePage } from '../db/repositories/history.js';
-import { maxSeqOf, storedMessage } from '../db/repositories/messages.js';
+import { maxSeqOf } from '../db/repositories/messages.js';
 import { isOriginAllowed } from '../db/repositories/orgs.js';
 import { getPatientByExternalId } from '../db/repositories/people.js';
 import { DeferredWrites } from '../domain/deferred-writes.js';
 import { MessageWriter } from '../domain/message-writer.js';
-import { MessageAdmission, turnAway } from './admission.js';
+import { MessageAdmission } from './admission.js';
 import { liveItem, type Envelope, type Route } from './broker.js';
 import { ConversationRefs } from './conversation-refs.js';
-import { messageFrames, storedMessageFrames } from './message-frames.js';
+import { storedMessageFrames } from './message-frames.js';
 import { PresenceView, CARE_TEAM, presentPatient } from './presence.js';
 import type { Present } from './presence-store.js';
 import { RateLimits } from './rate-limits.js';
@@ -39,6 +30,7 @@ import { oneHub, type ScaleOut } from './scale-out.js';
 import { Sequencer } from './sequencer.js';
 import { CLOSE, Session } from './session.js';
 import { Uploads } from './uploads.js';
+import { Ingest } from './ingest.js';
 
 export interface GatewayOptions {
   /** A socket must authenticate within this time. */
@@ -85,6 +77,7 @@ export class Gateway {
   private readonly chains = new WeakMap<Session, Promise<void>>();
   private readonly conversations: ConversationRefs;
   private readonly replay: Replay;
+  private readonly ingest: Ingest;
   /** Inbox changes made anywhere in this hub (REST actions too) go out through here. */
   readonly inbox: InboxLive;
   private readonly limits: RateLimits;
@@ -117,6 +110,18 @@ export class Gateway {
     this.conversations = new ConversationRefs(ctx);
     this.inbox = new InboxLive(ctx.db, (orgId, route, frames) => this.publish(orgId, route, frames));
     this.replay = new Replay(ctx, this.conversations, this.presence, scale, this.sequencer, this.deferred);
+    this.ingest = new Ingest({
+      ctx,
+      writer: this.writer,
+      admission: this.admission,
+      uploads: this.uploads,
+      conversations: this.conversations,
+      inbox: this.inbox,
+      deferred: this.deferred,
+      maxWriteBacklog: this.options.maxWriteBacklog,
+      allow: (session, identity) => this.allow(session, identity),
+      fanOut: (sender, orgId, thread, frames) => this.fanOut(sender, orgId, thread, frames),
+    });
     scale.broker.onEnvelope((envelope) => this.deliverLocal(envelope));
     scale.onRecovered((orgs) => this.recover(orgs));
     this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs);
@@ -211,9 +216,9 @@ export class Gateway {
     if (!identity) return this.refuse(session, 'unauthorized', 'the first frame must be auth', CLOSE.unauthorized);
     switch (frame.type) {
       case 'message':
-        return this.admission.message(session, frame, () => this.onMessage(session, identity, frame));
+        return this.admission.message(session, frame, () => this.ingest.message(session, identity, frame));
       case 'chunk':
-        return this.onChunk(session, identity, frame);
+        return this.ingest.chunk(session, identity, frame);
       case 'delivered':
       case 'read':
         return this.onReceipt(session, identity, frame.type, frame.thread, frame.ids);
@@ -354,104 +359,6 @@ export class Gateway {
     for (const key of keys) await this.ctx.blobs.delete?.(key);
   }
 
-  // ---- messages --------------------------------------------------------------------------
-
-  private async onMessage(session: Session, identity: Identity, frame: MessageFrame): Promise<void> {
-    if (this.writer.backlog >= this.options.maxWriteBacklog) {
-      // Refuse rather than queue without bound; the sender's outbox retries with backoff.
-      return turnAway(session, frame, 'overloaded', 'the hub is busy; the message will be retried');
-    }
-    if (!(await this.allow(session, identity))) return turnAway(session, frame, 'rate-limited', 'too many messages; slow down');
-    const ref = await this.conversations.of(session, identity, frame.thread, frame.id);
-    if (!ref) return;
-    if (identity.kind === 'staff' && (await this.optedOut(identity.orgId, frame.thread))) {
-      session.send({ type: 'error', code: 'opted-out', message: 'this patient has opted out of messages', ref: frame.id });
-      return;
-    }
-    if (!frame.attachments?.length) return this.store(session, identity, frame, ref.id, []);
-    if (this.uploads.has(session, frame.id)) return;
-    // A resend of a stored message (its ack was lost): ack again rather than take its bytes and write its files twice.
-    const stored = await storedMessage(this.ctx.db, identity.orgId, ref.id, identity.id, frame.id);
-    if (stored) {
-      session.send({ type: 'ack', id: frame.id, thread: frame.thread, seq: Number(stored.seq), at: Number(stored.created_at) });
-      return;
-    }
-    if (!this.uploads.start(session, frame, ref.id)) {
-      // Transient: once earlier uploads finish, this one fits; the sender's outbox retries.
-      return turnAway(session, frame, 'overloaded', 'too many attachment bytes in flight; retrying');
-    }
-  }
-
-  private async onChunk(session: Session, identity: Identity, frame: ChunkFrame): Promise<void> {
-    const outcome = this.uploads.chunk(session, frame);
-    if (outcome.kind === 'bad') {
-      session.send({ type: 'error', code: 'invalid', message: 'attachment chunk does not fit its attachment', ref: frame.message });
-      return;
-    }
-    if (outcome.kind !== 'complete') return;
-    const upload = outcome.upload;
-    const files: Array<{ meta: AttachmentMeta; bytes: Uint8Array; storageKey: string }> = [];
-    for (const meta of upload.frame.attachments!) {
-      const bytes = upload.assemblers.get(meta.id)!.bytesOut();
-      if (sniffType(bytes) !== meta.mime) {
-        session.send({ type: 'error', code: 'unsupported-type', message: `${meta.name} is not the ${meta.mime} it claims to be`, ref: frame.message });
-        return;
-      }
-      files.push({ meta, bytes, storageKey: `${blobFolder(identity.orgId)}/${nanoid(16)}` });
-    }
-    for (const file of files) await this.ctx.blobs.put(file.storageKey, file.bytes);
-    await this.store(session, identity, upload.frame, upload.conversationId, files);
-  }
-
-  /**
-   * Queues the message for the next group commit. The ack and the fan-out wait for the commit;
-   * the socket's next frame does not, so one sender's burst shares commits.
-   */
-  private async store(
-    session: Session,
-    identity: Identity,
-    frame: MessageFrame,
-    conversationId: string,
-    files: Array<{ meta: AttachmentMeta; bytes: Uint8Array; storageKey: string }>,
-  ): Promise<void> {
-    const stored = this.writer.store({
-      orgId: identity.orgId,
-      conversationId,
-      clientId: frame.id,
-      authorKind: identity.kind,
-      authorId: identity.id,
-      authorName: identity.name,
-      body: frame.text,
-      sentAt: frame.at,
-      attachments: files.map((f) => ({ clientId: f.meta.id, name: f.meta.name, mime: f.meta.mime, size: f.meta.size, storageKey: f.storageKey })),
-      ...(identity.kind === 'patient' && identity.visit !== undefined && { visit: identity.visit }),
-    });
-    void stored.then(
-      (result) => {
-        if (result.ended) {
-          // Refused, never left at *Sent*: the sender shows *Not sent: chat ended*.
-          session.send({ type: 'error', code: 'chat-ended', message: 'this chat has ended', ref: frame.id });
-          for (const f of files) void this.ctx.blobs.delete?.(f.storageKey);
-          return;
-        }
-        const { message, attachments, duplicate } = result;
-        session.send({ type: 'ack', id: frame.id, thread: frame.thread, seq: message.seq, at: message.created_at });
-        if (duplicate) return;
-        this.inbox.messageStored(identity.orgId, conversationId);
-        const bytes = new Map(files.map((f) => [f.meta.id, f.bytes]));
-        this.fanOut(session, identity.orgId, frame.thread, messageFrames(frame.thread, peerOf(identity), message, attachments, (a) => bytes.get(a.client_id)!));
-        if (identity.kind === 'staff') {
-          this.deferred.audit({ orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action: 'message.send', subject: { type: 'conversation', id: conversationId } });
-        }
-      },
-      (error: unknown) => {
-        if (this.admission.commitFailed(session, frame, error)) return;
-        this.ctx.log.error({ session: session.id, err: error instanceof Error ? error.message : String(error) }, 'message not stored');
-        session.send({ type: 'error', code: 'internal', message: 'the message could not be stored; it will be retried', ref: frame.id });
-      },
-    );
-  }
-
   // ---- receipts, typing, ending ----------------------------------------------------------
 
   private async onReceipt(session: Session, identity: Identity, kind: 'delivered' | 'read', thread: string, ids: readonly string[]): Promise<void> {
@@ -487,12 +394,6 @@ export class Gateway {
   }
 
   // ---- helpers ---------------------------------------------------------------------------
-
-  /** Read each time, not remembered: opting out may happen through any hub. */
-  private async optedOut(orgId: string, thread: string): Promise<boolean> {
-    const patient = await getPatientByExternalId(this.ctx.db, orgId, thread);
-    return patient?.opted_out_at != null;
-  }
 
   private allow(session: Session, identity: Identity): Promise<boolean> {
     return this.limits.allow(session, identity);
@@ -547,11 +448,6 @@ export class Gateway {
       }
     }
   }
-}
-
-/** Blob keys allow letters, digits, `_` and `-`; an org id may hold `.`, `:` or `@` too. */
-function blobFolder(orgId: string): string {
-  return orgId.replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
 function presentOf(identity: Identity): Present {
