@@ -121,6 +121,8 @@ describe('the shared inbox with two staff members and patients', () => {
     await inbox(kim).getByRole('button', { name: /^Mentions/ }).click();
     await row(kim, 'Maya Patel').click();
     await timeline(kim).locator('[part~="note"]', { hasText: 'please call her' }).waitFor(SETTLE);
+    await header(kim).getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(async () => Number((await inbox(kim).getByRole('button', { name: /^Mentions/ }).textContent())?.replace(/\D/g, '') || 0), SETTLE).toBe(mentionsBefore);
 
     // The patient's page: her messages, never the note (nor any inbox frame).
     await maya.locator('clinic-chat [part~="message"]', { hasText: 'Should I stop using it?' }).waitFor(SETTLE);

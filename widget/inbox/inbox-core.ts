@@ -342,6 +342,13 @@ export class InboxCore {
     });
   }
 
+  /** Dismisses my mentions in the conversation in view (it leaves my Mentions view). */
+  async dismissMentionsHere(): Promise<void> {
+    const id = this.s.selected?.id;
+    if (!id) return;
+    for (const mention of this.s.mentions.filter((m) => m.conversation === id)) await this.dismissMention(mention.id);
+  }
+
   /** Clears the last problem once the person has seen it. */
   clearProblem(): void {
     this.set({ problem: undefined });

@@ -203,6 +203,7 @@ export const styles = css`
   }
   [part~='status'],
   [part~='viewers'],
+  [part~='mentioned'],
   [part~='claimed'] {
     margin: 0;
     color: var(--_muted-color);

@@ -50,6 +50,7 @@ import { renderSettings, type SettingsActions } from './inbox-settings.js';
  * @csspart status - Where the patient is, or Closed.
  * @csspart viewers - Who else is viewing it.
  * @csspart claimed - Who is handling it.
+ * @csspart mentioned - "You are mentioned in a note here", with its Dismiss (`dismiss-mention-button`).
  * @csspart conversation-actions - Claim or release, assign, close or reopen, mark unread.
  * @csspart problem - What went wrong (a claim someone else won, the hub unreachable).
  * @csspart placeholder - Shown while no conversation is open.
@@ -111,6 +112,7 @@ export class ClinicChatInbox extends LitElement {
     reopen: () => void this.session.inbox?.reopen(),
     markUnread: () => void this.markUnread(),
     urgent: (on) => void this.session.inbox?.setUrgent(on),
+    dismissMentions: () => void this.session.inbox?.dismissMentionsHere(),
   };
 
   private readonly settings: SettingsActions = {

@@ -18,6 +18,7 @@ export interface HeaderActions {
   reopen(): void;
   markUnread(): void;
   urgent(on: boolean): void;
+  dismissMentions(): void;
 }
 
 const assigneeValue = (a: InboxEntry['assignee']) => (a ? `${a.kind}:${a.id}` : '');
@@ -41,6 +42,12 @@ export function renderHeader(entry: InboxEntry, state: InboxState, thread: Threa
       </div>
     </div>
     ${viewers.length ? html`<p part="viewers">${viewers.join(', ')} ${viewers.length > 1 ? 'are' : 'is'} viewing this conversation</p>` : nothing}
+    ${entry.mark.mentions > 0
+      ? html`<p part="mentioned">
+          You are mentioned in a note here.
+          <button part="dismiss-mention-button" type="button" @click=${() => act.dismissMentions()}>Dismiss</button>
+        </p>`
+      : nothing}
     ${entry.claimedBy && !mine ? html`<p part="claimed">${nameOf(entry.claimedBy)} is handling this conversation.</p>` : nothing}
     <div part="conversation-actions" role="group" aria-label="Conversation actions">
       ${entry.status === 'open'
