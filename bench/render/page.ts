@@ -1,9 +1,8 @@
 // In-page half of the render bench: a provider's box on one patient's thread, filled through
 // real cores over the in-memory bus, timed from the core's frame to the box's finished render.
 import { encodeFrame } from '../../protocol/index.js';
-import { ChatCore } from '../../widget/core/chat-core.js';
 import { ClinicChatBox } from '../../widget/elements/clinic-chat-box/clinic-chat-box.js';
-import { MemoryBus } from '../../widget/testing/memory-bus.js';
+import { filledThread } from '../../widget/testing/filled-thread.js';
 
 ClinicChatBox.define();
 
@@ -11,18 +10,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /** Fills a thread with `size` messages and returns the median ms per incoming message and per typing frame. */
 async function run(size: number, reps: number): Promise<{ size: number; rows: number; message: number; typing: number }> {
-  const bus = new MemoryBus();
-  const provider = new ChatCore({ me: { id: 'dr-lee', name: 'Dr Lee', role: 'provider' }, transport: bus.transport(), visit: 'v' });
-  const patient = new ChatCore({ me: { id: 'ana', name: 'Ana Silva', role: 'patient' }, transport: bus.transport(), visit: 'v' });
-  provider.start();
-  patient.start();
-  bus.flush();
-  provider.open('ana');
-  bus.flush();
-  for (let i = 0; i < size; i++) {
-    await (i % 3 === 0 ? provider : patient).send(`message ${i}: see https://example.org/page/${i} for details`);
-    bus.flush();
-  }
+  const { bus, provider, patient, stop } = await filledThread(size, (i) => `message ${i}: see https://example.org/page/${i} for details`);
   const box = document.createElement('clinic-chat-box') as ClinicChatBox;
   // The box's own flex layout, at a height: its log is the scroll container, as in <clinic-chat>.
   box.style.cssText = 'height:600px';
@@ -54,8 +42,7 @@ async function run(size: number, reps: number): Promise<{ size: number; rows: nu
   const rows = box.shadowRoot!.querySelectorAll('[part~="message"]').length;
   unsubscribe();
   box.remove();
-  provider.stop();
-  patient.stop();
+  stop();
   return { size, rows, message: median(message), typing: median(typing) };
 }
 

@@ -1,53 +1,26 @@
 // The inbox's settings (admins only: teams, members, who is told about Unassigned), urgency,
 // and the inbox frame a stored message publishes, through a real hub on SQLite and PostgreSQL.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { DirectoryResponse, InboxPageResponse, SettingsResponse } from '../../protocol/inbox.js';
 import { auditTrail } from '../db/repositories/audit.js';
-import { createHub, type Hub } from '../hub.js';
+import type { Hub } from '../hub.js';
 import { eachDialect } from '../testing/databases.js';
 import { createTestOrg, type TestOrg } from '../testing/tokens.js';
-import { TestClient } from '../testing/ws-client.js';
+import { inboxHubPerTest } from '../testing/inbox-hub.js';
 
 eachDialect((databases) => {
-  let dir: string;
+  const t = inboxHubPerTest(databases);
+  const { connect } = t;
   let hub: Hub;
   let clinic: TestOrg;
-  const clients: TestClient[] = [];
-
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'clinic-chat-inbox-settings-'));
-    hub = await createHub({ port: 0, dataDir: dir, database: await databases.fresh(), blobs: 'files', logger: pino({ level: 'silent' }), gateway: { heartbeatMs: 300 } });
-    clinic = await createTestOrg(hub.ctx);
-  });
-
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.kill();
-    await hub.close();
-    await rm(dir, { recursive: true, force: true });
+  beforeEach(() => {
+    hub = t.hub;
+    clinic = t.clinic;
   });
 
   const token = (sub: string, role: 'staff' | 'admin' | 'patient', org = clinic) => org.mint({ sub, name: `Person ${sub}`, role });
 
-  async function api<T = any>(bearer: string, path: string, method = 'GET', body?: unknown): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${hub.url}/v1${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${bearer}`, ...(body !== undefined && { 'Content-Type': 'application/json' }) },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    return { status: res.status, body: (await res.json()) as T };
-  }
-
-  async function connect(bearer: string) {
-    const client = await TestClient.connect(hub.wsUrl, bearer);
-    client.send({ type: 'resume', seen: [] });
-    await client.waitFor((f) => f.type === 'synced');
-    clients.push(client);
-    return client;
-  }
+  const api = <T = any>(bearer: string, path: string, method = 'GET', body?: unknown) => t.api<T>(bearer, path, { method, body });
 
   /** The staff id (internal) of a token's person: the directory says who "me" is. */
   const idOf = async (bearer: string) => (await api<DirectoryResponse>(bearer, '/inbox/directory')).body.me.id;

@@ -1,55 +1,26 @@
 // The shared inbox through a real hub: REST actions with real tokens, live frames on real
 // sockets, on SQLite and on PostgreSQL.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Frame } from '../../protocol/index.js';
 import type { DirectoryResponse, InboxCountsResponse, InboxEntry, InboxPageResponse } from '../../protocol/inbox.js';
 import { claimConversation } from '../db/repositories/inbox.js';
-import { createHub, type Hub } from '../hub.js';
+import type { Hub } from '../hub.js';
 import { eachDialect } from '../testing/databases.js';
 import { createTestOrg, type TestOrg } from '../testing/tokens.js';
-import { TestClient } from '../testing/ws-client.js';
+import { inboxHubPerTest } from '../testing/inbox-hub.js';
 
 eachDialect((databases) => {
-  let dir: string;
+  const t = inboxHubPerTest(databases);
+  const { api, connect } = t;
   let hub: Hub;
   let clinic: TestOrg;
-  const clients: TestClient[] = [];
-
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'clinic-chat-inbox-'));
-    hub = await createHub({ port: 0, dataDir: dir, database: await databases.fresh(), blobs: 'files', logger: pino({ level: 'silent' }), gateway: { heartbeatMs: 300 } });
-    clinic = await createTestOrg(hub.ctx);
-  });
-
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.kill();
-    await hub.close();
-    await rm(dir, { recursive: true, force: true });
+  beforeEach(() => {
+    hub = t.hub;
+    clinic = t.clinic;
   });
 
   const staffToken = (sub: string, extra: Record<string, unknown> = {}, org = clinic) => org.mint({ sub, name: `Dr ${sub}`, role: 'staff', ...extra });
   const patientToken = (sub: string, org = clinic) => org.mint({ sub, name: sub.toUpperCase(), role: 'patient' });
-
-  async function api<T = unknown>(token: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${hub.url}/v1${path}`, {
-      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-      headers: { Authorization: `Bearer ${token}`, ...(init.body !== undefined && { 'Content-Type': 'application/json' }) },
-      ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
-    });
-    return { status: res.status, body: (await res.json()) as T };
-  }
-
-  async function connect(token: string) {
-    const client = await TestClient.connect(hub.wsUrl, token);
-    client.send({ type: 'resume', seen: [] });
-    await client.waitFor((f) => f.type === 'synced');
-    clients.push(client);
-    return client;
-  }
 
   /** A patient writes `texts` over the socket and waits for the acks; returns the client. */
   async function patientWrites(sub: string, ...texts: string[]) {

@@ -3,10 +3,11 @@
 // "Show earlier messages" reveals a page without moving what the reader sees, a reader at the
 // bottom follows new messages and a reader scrolled up is not moved by them.
 import { expect, html, nextFrame, waitUntil } from '@open-wc/testing';
-import { ChatCore } from '../../core/chat-core.js';
+import type { ChatCore } from '../../core/chat-core.js';
 import { PAGE } from '../../core/message-window.js';
 import { themed } from '../../testing/element-fixtures.js';
-import { MemoryBus } from '../../testing/memory-bus.js';
+import { filledThread } from '../../testing/filled-thread.js';
+import type { MemoryBus } from '../../testing/memory-bus.js';
 import { ClinicChatBox } from './clinic-chat-box.js';
 
 ClinicChatBox.define();
@@ -20,18 +21,7 @@ interface LongThread {
 
 /** A provider's box on Ana's thread of `size` messages, filled through real cores over the in-memory bus. */
 async function longThread(size: number): Promise<LongThread> {
-  const bus = new MemoryBus();
-  const provider = new ChatCore({ me: { id: 'dr-lee', name: 'Dr Lee', role: 'provider' }, transport: bus.transport(), visit: 'v' });
-  const patient = new ChatCore({ me: { id: 'ana', name: 'Ana Silva', role: 'patient' }, transport: bus.transport(), visit: 'v' });
-  provider.start();
-  patient.start();
-  bus.flush();
-  provider.open('ana');
-  bus.flush();
-  for (let i = 0; i < size; i++) {
-    await (i % 3 === 0 ? provider : patient).send(`message ${i}`);
-    bus.flush();
-  }
+  const { bus, provider, patient, stop } = await filledThread(size);
   const thread = () => provider.state.threads.find((t) => t.id === 'ana');
   const box = await themed<ClinicChatBox>(
     html`<clinic-chat-box style="height:400px" .core=${provider} .state=${provider.state} .thread=${thread()}></clinic-chat-box>`,
@@ -47,8 +37,7 @@ async function longThread(size: number): Promise<LongThread> {
     bus,
     stop() {
       off();
-      provider.stop();
-      patient.stop();
+      stop();
     },
   };
 }

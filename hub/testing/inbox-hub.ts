@@ -1,0 +1,63 @@
+// A hub per test for the inbox's REST and socket tests: a fresh database of the dialect, one
+// org, JSON calls with a bearer token, and sockets that have caught up. Test-only.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, beforeEach } from 'vitest';
+import { createHub, type Hub } from '../hub.js';
+import type { TestDatabases } from './databases.js';
+import { createTestOrg, type TestOrg } from './tokens.js';
+import { TestClient } from './ws-client.js';
+
+export interface InboxHub {
+  readonly hub: Hub;
+  readonly clinic: TestOrg;
+  /** A call to /v1 with `Authorization: Bearer`; POST when there is a body, unless `method` says otherwise. */
+  api<T = any>(token: string, path: string, init?: { method?: string; body?: unknown }): Promise<{ status: number; body: T }>;
+  /** A socket that has resumed and been told `synced`; closed after the test. */
+  connect(token: string): Promise<TestClient>;
+}
+
+export function inboxHubPerTest(databases: TestDatabases): InboxHub {
+  let dir: string;
+  let hub: Hub;
+  let clinic: TestOrg;
+  const clients: TestClient[] = [];
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'clinic-chat-inbox-'));
+    hub = await createHub({ port: 0, dataDir: dir, database: await databases.fresh(), blobs: 'files', logger: pino({ level: 'silent' }), gateway: { heartbeatMs: 300 } });
+    clinic = await createTestOrg(hub.ctx);
+  });
+
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.kill();
+    await hub.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  return {
+    get hub() {
+      return hub;
+    },
+    get clinic() {
+      return clinic;
+    },
+    async api(token, path, init = {}) {
+      const res = await fetch(`${hub.url}/v1${path}`, {
+        method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+        headers: { Authorization: `Bearer ${token}`, ...(init.body !== undefined && { 'Content-Type': 'application/json' }) },
+        ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
+      });
+      return { status: res.status, body: await res.json() };
+    },
+    async connect(token) {
+      const client = await TestClient.connect(hub.wsUrl, token);
+      client.send({ type: 'resume', seen: [] });
+      await client.waitFor((f) => f.type === 'synced');
+      clients.push(client);
+      return client;
+    },
+  };
+}
