@@ -132,9 +132,12 @@ export class Inbound {
       return;
     }
     if (!allowed) return;
-    if (frame.from.role === 'patient') presence.heard(frame.from, true);
+    // Between peers a message is a sign of life; through a hub it may be stored history, and the
+    // hub's presence frames say who is here.
+    const viaHub = this.o.delivery.kind === 'hub';
+    if (frame.from.role === 'patient' && !viaHub) presence.heard(frame.from, true);
     const colleague = frame.from.role === this.role;
-    const thread = life.ensure(frame.from.role === 'patient' ? frame.from : life.patientOf(frame.thread));
+    const thread = life.ensure(frame.from.role === 'patient' ? frame.from : life.patientOf(frame.thread), undefined, viaHub ? false : undefined);
     const seen = threads.seenIn(thread.id);
     if (seen.has(frame.id)) {
       // A resend: our receipt was lost. Acknowledge again, show nothing new.
@@ -172,7 +175,7 @@ export class Inbound {
     const { me, threads, life, incoming, clock } = this.o;
     if (this.role === 'patient' && frame.thread !== me.id) return;
     if (threads.find(frame.thread, frame.id)) return; // sent from this page: already shown
-    const thread = life.ensure(this.role === 'patient' ? me : life.patientOf(frame.thread));
+    const thread = life.ensure(this.role === 'patient' ? me : life.patientOf(frame.thread), undefined, this.role === 'patient' ? undefined : false);
     clock.witness(frame.clock);
     const attachments = incoming.expect(frame);
     // Stored at least; the hub says how far the other side got, from its cursors.

@@ -25,10 +25,13 @@ export interface LifecycleOptions {
 export class ThreadLifecycle {
   constructor(private readonly opts: LifecycleOptions) {}
 
-  /** The thread of a patient, made on first sight; the care team sees a new patient as present. */
-  ensure(patient: Peer, visit?: string): ThreadState {
+  /**
+   * The thread of a patient, made on first sight; the care team sees a new patient as present,
+   * unless `present` says otherwise (a thread met in a hub's stored history: presence frames decide).
+   */
+  ensure(patient: Peer, visit?: string, present = this.opts.me.role === 'provider'): ThreadState {
     const { me, threads } = this.opts;
-    return threads.ensure(patient, visit ?? (patient.id === me.id ? this.opts.visit() : undefined), me.role === 'provider');
+    return threads.ensure(patient, visit ?? (patient.id === me.id ? this.opts.visit() : undefined), present);
   }
 
   /** The patient of a thread, or a stand-in named by the id for one not seen yet. */

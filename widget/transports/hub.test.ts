@@ -204,7 +204,10 @@ describe('the stored conversation is the care team\'s truth, not who is present'
     ana.stop(); // Ana leaves before any clinician connects
     const dr = await join_('dr-lee', 'staff');
     await vi.waitFor(() => expect(thread(dr, 'ana')?.messages.map((m) => m.text)).toEqual(['is anyone there?']));
+    // Stored history is not presence: Ana is not here, and the queue must not say she waits.
+    expect([thread(dr, 'ana')!.present, thread(dr, 'ana')!.peerState]).toEqual([false, 'left']);
     const back = await join_('ana', 'patient');
+    await vi.waitFor(() => expect(thread(dr, 'ana')!.present).toBe(true));
     await back.send('hello again');
     await vi.waitFor(() => expect(thread(dr, 'ana')?.messages.map((m) => [m.text, m.seq])).toEqual([['is anyone there?', 1], ['hello again', 2]]));
     // A reload of the clinician's page resumes from what it holds and still has both.
