@@ -1,5 +1,5 @@
 // DEVELOPMENT ONLY. A small clinic for the demo's inbox, so a newcomer sees a populated shared
-// inbox at once: two teams, three staff members, a dozen patients with a few days of history,
+// inbox at once: two teams, two clinics, three staff members, a dozen patients with history,
 // some assigned, one claimed, one urgent, one closed, and a note that mentions a colleague.
 // Written through the hub's own repositories, once: a database that already has the demo's
 // conversations is left as it is.
@@ -8,7 +8,7 @@ import { getOrCreateConversation } from '../hub/db/repositories/conversations.js
 import { assignConversation, claimConversation, closeConversation } from '../hub/db/repositories/inbox.js';
 import { storeMessageIn } from '../hub/db/repositories/messages.js';
 import { addNote } from '../hub/db/repositories/notes.js';
-import { addListMember, createList, listLists, upsertPatient, upsertStaff } from '../hub/db/repositories/people.js';
+import { addListMember, createList, createLocation, listLists, upsertPatient, upsertStaff } from '../hub/db/repositories/people.js';
 
 import { DEMO_STAFF_PAGES } from './identity.js';
 
@@ -132,9 +132,10 @@ export async function seedDemoClinic(ctx: HubContext, orgId: string, now = Date.
   await addListMember(db, orgId, nurses.id, staff.get('nurse-kim')!);
   await addListMember(db, orgId, desk.id, staff.get('sam-desk')!);
   const teams: Record<string, string> = { nurses: nurses.id, desk: desk.id };
+  const sites = [await createLocation(db, orgId, 'Downtown clinic'), await createLocation(db, orgId, 'Eastside clinic')];
 
-  for (const p of PATIENTS) {
-    const patient = await upsertPatient(db, orgId, { externalId: p.id, name: p.name }, now);
+  for (const [n, p] of PATIENTS.entries()) {
+    const patient = await upsertPatient(db, orgId, { externalId: p.id, name: p.name, locationId: sites[n % 2]!.id }, now);
     const conversation = await getOrCreateConversation(db, orgId, patient.id, `demo-${p.id}`, now - p.lines[0][2] * 60_000);
     for (const [i, [who, text, minutesAgo, by]] of p.lines.entries()) {
       const at = Math.round(now - minutesAgo * 60_000);

@@ -185,6 +185,18 @@ describe('the shared inbox with two staff members and patients', () => {
     for (const p of [sam, lee]) await p.context().close();
   });
 
+  it('filters by the patient\'s location, with a count per location', async () => {
+    const lee = await inboxOf('dr-lee');
+    await row(lee, 'Maya Patel').waitFor(SETTLE);
+    const picker = inbox(lee).getByLabel('Location');
+    await expect.poll(async () => (await picker.locator('option').allTextContents()).map((t) => t.replace(/\s*\(\d+\)$/, '')), SETTLE).toEqual(['All', 'Downtown clinic', 'Eastside clinic']);
+    await picker.selectOption({ label: (await picker.locator('option').allTextContents()).find((t) => t.startsWith('Eastside'))! });
+    // Maya is the first seeded patient (Downtown); Omar the second (Eastside).
+    await expect.poll(() => row(lee, 'Maya Patel').count(), SETTLE).toBe(0);
+    await row(lee, 'Omar Haddad').waitFor(SETTLE);
+    await lee.context().close();
+  });
+
   it('keyboard: arrows move through the list, Enter opens and focuses the reply, Escape goes back to the row', async () => {
     const lee = await inboxOf('dr-lee');
     await row(lee, 'Maya Patel').waitFor(SETTLE);

@@ -165,6 +165,8 @@ export interface InboxCountsResponse {
   unassigned: number;
   mentions: number;
   lists: Record<string, number>;
+  /** Open conversations per patient location. */
+  locations: Record<string, number>;
 }
 
 export interface DirectoryResponse {
@@ -172,6 +174,8 @@ export interface DirectoryResponse {
   me: { id: string; role: 'staff' | 'admin'; notifyUnassigned: boolean };
   staff: Array<{ id: string; externalId: string; name: string }>;
   lists: Array<{ id: string; name: string; members: string[] }>;
+  /** The org's locations (clinics, sites): the inbox filters by the patient's. */
+  locations: Array<{ id: string; name: string }>;
 }
 
 /** GET /v1/inbox/settings (admins): the teams with their members, and who is told about Unassigned. */

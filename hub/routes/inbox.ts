@@ -34,7 +34,7 @@ import {
   type Viewer,
 } from '../db/repositories/inbox.js';
 import { addNote, dismissMention, mentionsOf, notesOf } from '../db/repositories/notes.js';
-import { getStaff, listStaff, listsWithMembers } from '../db/repositories/people.js';
+import { getStaff, listLocations, listStaff, listsWithMembers } from '../db/repositories/people.js';
 import type { Note as NoteRow } from '../db/tables.js';
 import { visibleConversation } from '../domain/access.js';
 import { decodeCursor, encodeCursor, inboxEntry } from '../domain/inbox-items.js';
@@ -115,12 +115,13 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
     })
     .get('/directory', async (c) => {
       const identity = staffOnly(c);
-      const [staff, lists] = await Promise.all([listStaff(ctx.db, identity.orgId), listsWithMembers(ctx.db, identity.orgId)]);
+      const [staff, lists, locations] = await Promise.all([listStaff(ctx.db, identity.orgId), listsWithMembers(ctx.db, identity.orgId), listLocations(ctx.db, identity.orgId)]);
       const self = staff.find((s) => s.id === identity.id);
       const body: DirectoryResponse = {
         me: { id: identity.id, role: identity.role === 'admin' ? 'admin' : 'staff', notifyUnassigned: Boolean(self?.notify_unassigned) },
         staff: staff.map((s) => ({ id: s.id, externalId: s.external_id, name: s.name })),
         lists,
+        locations,
       };
       return c.json(body);
     })

@@ -24,6 +24,9 @@ export interface InboxState {
   readonly me?: DirectoryResponse['me'];
   readonly staff: DirectoryResponse['staff'];
   readonly lists: DirectoryResponse['lists'];
+  readonly locations: DirectoryResponse['locations'];
+  /** Only patients of this location (with any view); undefined: every location. */
+  readonly location?: string;
   readonly view: InboxView;
   /** Narrowing within the view. */
   readonly unreadOnly: boolean;
@@ -75,6 +78,7 @@ const EMPTY: InboxState = {
   loading: false,
   staff: [],
   lists: [],
+  locations: [],
   view: 'all',
   unreadOnly: false,
   unrespondedOnly: false,
@@ -149,7 +153,15 @@ export class InboxCore {
     const view = this.s.view;
     // A team that is gone is no view any more.
     const stale = typeof view === 'object' && !directory.lists.some((l) => l.id === view.list);
-    this.set({ me: directory.me, staff: directory.staff, lists: directory.lists, ...(stale && { view: 'all' as const }) });
+    const goneLocation = this.s.location !== undefined && !directory.locations.some((l) => l.id === this.s.location);
+    this.set({
+      me: directory.me,
+      staff: directory.staff,
+      lists: directory.lists,
+      locations: directory.locations ?? [],
+      ...(stale && { view: 'all' as const }),
+      ...(goneLocation && { location: undefined }),
+    });
   }
 
   // ---- settings (admins) --------------------------------------------------------------------
@@ -211,6 +223,11 @@ export class InboxCore {
     return this.reload();
   }
 
+  setLocation(location: string | undefined): Promise<void> {
+    this.set({ location });
+    return this.reload();
+  }
+
   search(query: string): Promise<void> {
     this.set({ query: query.trim() });
     return this.reload();
@@ -218,7 +235,7 @@ export class InboxCore {
 
   /** The filters the current view, toggles and search stand for. */
   get filters(): InboxFilters {
-    const { view, unreadOnly, unrespondedOnly, query } = this.s;
+    const { view, unreadOnly, unrespondedOnly, query, location } = this.s;
     return {
       ...(view === 'closed' && { status: 'closed' as const }),
       ...(view === 'mine' && { mine: true }),
@@ -228,6 +245,7 @@ export class InboxCore {
       ...(unreadOnly && { unread: true }),
       ...(unrespondedOnly && { unresponded: true }),
       ...(query && { q: query }),
+      ...(location && { location }),
     };
   }
 

@@ -69,6 +69,9 @@ eachDialect((databases) => {
     expect(counts.mentions).toBe((await all({ mentions: true })).length);
     expect(counts.mentions).toBeGreaterThan(0);
     for (const list of lists) expect(counts.lists[list.id] ?? 0).toBe((await all({ list: list.id })).length);
+    expect(counts.locations[location.id]).toBe((await all({ location: location.id })).length);
+    expect(counts.locations[location.id]).toBeGreaterThan(0);
+    expect(Object.keys(counts.locations)).toEqual([location.id]); // the other org's location is not counted
     expect(counts.open + counts.closed).toBe(40);
 
     const everything = await all({ status: 'any' });

@@ -211,7 +211,11 @@ export async function inboxRow(db: HubDatabase, viewer: Viewer, id: string): Pro
   return (await inboxPage(db, viewer, { status: 'any', ids: [id] }, 1)).rows[0];
 }
 
-export type InboxCounts = Record<'open' | 'unread' | 'unresponded' | 'mine' | 'unassigned' | 'mentions' | 'closed', number> & { lists: Record<string, number> };
+export type InboxCounts = Record<'open' | 'unread' | 'unresponded' | 'mine' | 'unassigned' | 'mentions' | 'closed', number> & {
+  lists: Record<string, number>;
+  /** Open conversations per patient location (only locations that have some). */
+  locations: Record<string, number>;
+};
 
 /**
  * How many open conversations each filter holds (and how many are closed): one pass over the
@@ -264,6 +268,19 @@ export async function inboxCounts(db: HubDatabase, viewer: Viewer): Promise<Inbo
     .where('mentions.dismissed_at', 'is', null)
     .where('conversations.status', '=', 'open')
     .executeTakeFirstOrThrow();
+  // Per location only where the org has locations: it reads the patients, which the rest need not.
+  const hasLocations = await db.selectFrom('locations').select('id').where('org_id', '=', viewer.orgId).limit(1).executeTakeFirst();
+  const byLocation = hasLocations
+    ? await db
+        .selectFrom('conversations')
+        .innerJoin('patients', 'patients.id', 'conversations.patient_id')
+        .select((eb) => ['patients.location_id', eb.fn.countAll().as('n')])
+        .where('conversations.org_id', '=', viewer.orgId)
+        .where('conversations.status', '=', 'open')
+        .where('patients.location_id', 'is not', null)
+        .groupBy('patients.location_id')
+        .execute()
+    : [];
   const total = (key: 'open' | 'unread' | 'unresponded' | 'mine' | 'unassigned') => groups.reduce((sum, g) => sum + asNumber(g[key]), 0);
   return {
     open: total('open'),
@@ -274,6 +291,7 @@ export async function inboxCounts(db: HubDatabase, viewer: Viewer): Promise<Inbo
     unassigned: total('unassigned'),
     mentions: Number(mentions.n),
     lists: Object.fromEntries(groups.filter((g) => g.assignee_list_id != null).map((g) => [g.assignee_list_id!, asNumber(g.open)])),
+    locations: Object.fromEntries(byLocation.map((g) => [g.location_id!, asNumber(g.n)])),
   };
 }
 

@@ -71,6 +71,10 @@ export async function createLocation(db: HubDatabase, orgId: string, name: strin
   return row;
 }
 
+export function listLocations(db: HubDatabase, orgId: string): Promise<Array<{ id: string; name: string }>> {
+  return db.selectFrom('locations').select(['id', 'name']).where('org_id', '=', orgId).orderBy('name').execute();
+}
+
 export async function createList(db: HubDatabase, orgId: string, name: string): Promise<List> {
   const row = { id: `lst_${nanoid(12)}`, org_id: orgId, name };
   await db.insertInto('lists').values(row).execute();

@@ -33,7 +33,8 @@ import { renderSettings, type SettingsActions } from './inbox-settings.js';
  * @csspart views - The views: All open, My inbox, Unassigned, Mentions, each team, Closed.
  * @csspart view - One view; also `view-current`.
  * @csspart view-count - Its count.
- * @csspart toggles - Unread only, waiting for a reply.
+ * @csspart toggles - Unread only, waiting for a reply, and the location.
+ * @csspart location - The location filter (when the org has locations), with a count per location.
  * @csspart search - The search form.
  * @csspart conversation-list - The conversations.
  * @csspart conversation - One conversation; also `conversation-unread`.
@@ -97,6 +98,7 @@ export class ClinicChatInbox extends LitElement {
     view: (view) => void this.session.inbox?.setView(view),
     unreadOnly: (on) => void this.session.inbox?.setUnreadOnly(on),
     unrespondedOnly: (on) => void this.session.inbox?.setUnrespondedOnly(on),
+    location: (id) => void this.session.inbox?.setLocation(id),
     search: (q) => void this.session.inbox?.search(q),
     open: (id) => void this.open(id),
     more: () => void this.session.inbox?.loadMore(),

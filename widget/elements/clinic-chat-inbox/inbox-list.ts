@@ -1,6 +1,7 @@
 // The inbox's list pane, rendered from the inbox core's state: the views with their counts,
 // the narrowing toggles, search, and the conversations (one tab stop; arrows move through them).
 import { html, nothing } from 'lit';
+import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { InboxEntry } from '../../../protocol/inbox.js';
 import { displayName } from '../../format.js';
@@ -10,6 +11,7 @@ export interface ListActions {
   view(view: InboxView): void;
   unreadOnly(on: boolean): void;
   unrespondedOnly(on: boolean): void;
+  location(id: string | undefined): void;
   search(query: string): void;
   open(id: string): void;
   more(): void;
@@ -59,6 +61,15 @@ export function renderViews(state: InboxState, act: ListActions) {
         />
         Waiting for a reply${c?.unresponded ? html` (${c.unresponded})` : nothing}</label
       >
+      ${state.locations.length
+        ? html`<label part="location"
+            >Location
+            <select .value=${live(state.location ?? '')} @change=${(e: Event) => act.location((e.target as HTMLSelectElement).value || undefined)}>
+              <option value="">All</option>
+              ${state.locations.map((l) => html`<option value=${l.id} ?selected=${state.location === l.id}>${l.name}${c?.locations[l.id] ? ` (${c.locations[l.id]})` : ''}</option>`)}
+            </select></label
+          >`
+        : nothing}
     </div>`;
 }
 
