@@ -8,6 +8,7 @@ import { InboxApi, apiBaseOf } from '../../inbox/inbox-api.js';
 import { InboxCore } from '../../inbox/inbox-core.js';
 import { HubTransport, readTokenClaims } from '../../transports/hub.js';
 import { emit } from '../events.js';
+import { firstToken, tokenSource } from '../controllers/token-source.js';
 
 export interface InboxSessionHost extends ReactiveControllerHost, HTMLElement {
   readonly hasUpdated: boolean;
@@ -86,13 +87,8 @@ export class InboxSessionController implements ReactiveController {
   }
 
   private async build(hub: string, call: number): Promise<void> {
-    const source = () => (this.host.getToken ?? (() => this.host.token ?? ''))();
-    let first: string | undefined;
-    try {
-      first = await source();
-    } catch {
-      first = undefined;
-    }
+    const source = tokenSource(this.host);
+    const first = await firstToken(source);
     if (call !== this._callId) return;
     const claims = first ? readTokenClaims(first) : {};
     if (!first || !claims.sub || claims.role === 'patient') {

@@ -12,6 +12,7 @@ import { LocalTransport } from '../../transports/local.js';
 import type { Transport } from '../../transports/transport.js';
 import { CoreController } from '../core-controller.js';
 import { emit } from '../events.js';
+import { firstToken, tokenSource } from './token-source.js';
 
 /** Who this widget speaks for. The host's own backend decides; the widget never invents identity in hub mode. */
 export interface ChatIdentity {
@@ -195,14 +196,8 @@ export class SessionController implements ReactiveController {
 
   /** Hub mode: who this is comes from the vendor's token (the hub verifies it); the widget invents nothing. */
   private async buildForHub(url: string, key: number, signal: AbortSignal): Promise<void> {
-    // Read at every call, so a host's new `getToken` (or `token`) is used at the next connect or refresh.
-    const source = () => (this.host.getToken ?? (() => this.host.token ?? ''))();
-    let first: string | undefined;
-    try {
-      first = await source();
-    } catch {
-      first = undefined;
-    }
+    const source = tokenSource(this.host);
+    const first = await firstToken(source);
     if (key !== this._callId || signal.aborted || !this.basis) return;
     const claims = first ? readTokenClaims(first) : {};
     if (!first || !claims.sub) {
