@@ -3,97 +3,21 @@
 // the conversation in view with its notes and who else is viewing it, and the actions. The
 // chat itself (messages, receipts, sending) stays in the ChatCore that shares the socket.
 import { nanoid } from 'nanoid';
-import type { Frame, OutgoingFrame } from '../../protocol/index.js';
-import type { DirectoryResponse, InboxCountsResponse, InboxEntry, InboxItem, MentionTarget, Note, SettingsResponse } from '../../protocol/inbox.js';
+import type { Frame } from '../../protocol/index.js';
+import type { MentionTarget, Note } from '../../protocol/inbox.js';
 import { Emitter } from '../core/emitter.js';
-import { InboxApi, InboxApiError, type Assignee, type InboxFilters, type MentionEntry } from './inbox-api.js';
-import { compareEntries, entryOf, isMine, matches, type Me } from './inbox-rules.js';
+import { InboxApiError, type Assignee, type InboxFilters } from './inbox-api.js';
+import { InboxListing } from './inbox-listing.js';
+import { InboxSettings } from './inbox-settings.js';
+import { InboxStore } from './inbox-store.js';
+import { EMPTY, type InboxCoreOptions, type InboxEventMap, type InboxState, type InboxView } from './inbox-state.js';
 
-/** The lists a staff member picks from: each is a set of filters the hub answers. */
-export type InboxView = 'all' | 'mine' | 'unassigned' | 'mentions' | 'closed' | { list: string };
-
-export interface Viewer {
-  id: string;
-  name: string;
-}
-
-export interface InboxState {
-  /** The directory and the first page have loaded. */
-  readonly ready: boolean;
-  readonly loading: boolean;
-  readonly me?: DirectoryResponse['me'];
-  readonly staff: DirectoryResponse['staff'];
-  readonly lists: DirectoryResponse['lists'];
-  readonly locations: DirectoryResponse['locations'];
-  /** Only patients of this location (with any view); undefined: every location. */
-  readonly location?: string;
-  readonly view: InboxView;
-  /** Narrowing within the view. */
-  readonly unreadOnly: boolean;
-  readonly unrespondedOnly: boolean;
-  readonly query: string;
-  readonly items: readonly InboxEntry[];
-  /** More pages after `items`. */
-  readonly more: boolean;
-  /** Search hits: a snippet per conversation with `«` `»` around the matches. */
-  readonly snippets: Readonly<Record<string, string>>;
-  readonly counts?: InboxCountsResponse;
-  /** The conversation in view. */
-  readonly selected: InboxEntry | null;
-  readonly notes: readonly Note[];
-  /** Other staff viewing each conversation now. */
-  readonly viewers: Readonly<Record<string, readonly Viewer[]>>;
-  readonly mentions: readonly MentionEntry[];
-  /** Admins, while the settings panel is open: teams, members, who is told about Unassigned. */
-  readonly settings?: SettingsResponse;
-  /** The last thing that went wrong, in words for the person (a refused claim, an unreachable hub). */
-  readonly problem?: string;
-}
-
-export interface InboxEventMap {
-  /** A conversation in My Inbox (or, for whoever is told about them, an Unassigned one) got a new patient message. */
-  'mine-message': { conversation: InboxEntry };
-  /** Someone mentioned me in a note. */
-  mention: { note: Note; conversation?: InboxEntry };
-  error: { code: string; message: string };
-}
-
-/** The socket the inbox shares with the chat: its frames, and a way to send one. */
-export interface InboxSocket {
-  listen(listener: (frame: Frame) => void): () => void;
-  send(frame: OutgoingFrame): boolean;
-  catchUp(thread: string): void;
-}
-
-export interface InboxCoreOptions {
-  api: InboxApi;
-  socket: InboxSocket;
-  pageSize?: number;
-  /** How long live changes gather before the counts are asked again. */
-  countsDelayMs?: number;
-}
-
-const EMPTY: InboxState = {
-  ready: false,
-  loading: false,
-  staff: [],
-  lists: [],
-  locations: [],
-  view: 'all',
-  unreadOnly: false,
-  unrespondedOnly: false,
-  query: '',
-  items: [],
-  more: false,
-  snippets: {},
-  selected: null,
-  notes: [],
-  viewers: {},
-  mentions: [],
-};
+export type { InboxCoreOptions, InboxEventMap, InboxSocket, InboxState, InboxView, Viewer } from './inbox-state.js';
 
 /**
- * The shared inbox of one staff member.
+ * The shared inbox of one staff member. The list (`InboxListing`) and the admins' settings
+ * (`InboxSettings`) are parts of it over one state; this class holds the conversation in
+ * view, the actions and the live frames.
  *
  * @example
  * const inbox = new InboxCore({ api: new InboxApi({ base, getToken }), socket: hubTransport });
@@ -105,41 +29,41 @@ const EMPTY: InboxState = {
  */
 export class InboxCore {
   readonly events = new Emitter<InboxEventMap>();
-  private s: InboxState = EMPTY;
-  private readonly listeners = new Set<(state: InboxState) => void>();
-  private next?: string;
+  private readonly store = new InboxStore(EMPTY);
+  private readonly guard = (run: () => Promise<void>) => this.guarded(run);
+  private readonly list: InboxListing;
+  /** The admins' settings panel. */
+  readonly settings: InboxSettings;
   private off?: () => void;
   private countsTimer?: ReturnType<typeof setTimeout>;
-  /** Increments per page load, so an older answer never replaces a newer one. */
-  private _callId = 0;
   /** Increments per `select`, so a slow answer for a conversation already left is dropped. */
   private _selectId = 0;
-  /** Conversations live frames touched while a page was on its way: the page may predate them. */
-  private touched?: Set<string>;
-  private stopped = false;
   /** The current socket session has had its first `synced`. */
   private sessionSynced = false;
-  private myLists = new Set<string>();
 
   /** Follows the socket's frames from here on: build it before the socket connects, so nothing said at connect is missed. */
   constructor(private readonly opts: InboxCoreOptions) {
+    this.list = new InboxListing(opts.api, this.store, this.guard, this.events, opts.pageSize);
+    this.settings = new InboxSettings(opts.api, this.store, this.guard);
     this.off = opts.socket.listen((frame) => this.onFrame(frame));
   }
 
   get state(): InboxState {
-    return this.s;
+    return this.store.state;
+  }
+
+  private get s(): InboxState {
+    return this.store.state;
   }
 
   subscribe(listener: (state: InboxState) => void): () => void {
-    this.listeners.add(listener);
-    listener(this.s);
-    return () => this.listeners.delete(listener);
+    return this.store.subscribe(listener);
   }
 
   /** Loads the directory, the first page, the counts and my mentions, then follows the live frames. */
   async start(): Promise<void> {
     this.off ??= this.opts.socket.listen((frame) => this.onFrame(frame));
-    this.stopped = false;
+    this.store.stopped = false;
     await this.guard(async () => {
       await this.loadDirectory();
       await Promise.all([this.reload(), this.refreshCounts(), this.refreshMentions()]);
@@ -149,7 +73,7 @@ export class InboxCore {
 
   private async loadDirectory(): Promise<void> {
     const directory = await this.opts.api.directory();
-    this.myLists = new Set(directory.lists.filter((l) => l.members.includes(directory.me.id)).map((l) => l.id));
+    this.list.myLists = new Set(directory.lists.filter((l) => l.members.includes(directory.me.id)).map((l) => l.id));
     const view = this.s.view;
     // A team that is gone is no view any more.
     const stale = typeof view === 'object' && !directory.lists.some((l) => l.id === view.list);
@@ -164,42 +88,8 @@ export class InboxCore {
     });
   }
 
-  // ---- settings (admins) --------------------------------------------------------------------
-
-  /** Loads the settings panel's data (admins; others are told no). */
-  async openSettings(): Promise<void> {
-    await this.guard(async () => this.set({ settings: await this.opts.api.settings() }));
-  }
-
-  closeSettings(): void {
-    this.set({ settings: undefined });
-  }
-
-  createList(name: string): Promise<void> {
-    return this.setting(() => this.opts.api.createList(name));
-  }
-
-  deleteList(id: string): Promise<void> {
-    return this.setting(() => this.opts.api.deleteList(id));
-  }
-
-  setMember(listId: string, staffId: string, member: boolean): Promise<void> {
-    return this.setting(() => this.opts.api.setMember(listId, staffId, member));
-  }
-
-  setNotifyUnassigned(staffId: string, on: boolean): Promise<void> {
-    return this.setting(() => this.opts.api.setNotifyUnassigned(staffId, on));
-  }
-
-  private async setting(run: () => Promise<unknown>): Promise<void> {
-    await this.guard(async () => {
-      await run();
-      this.set({ settings: await this.opts.api.settings() });
-    });
-  }
-
   stop(): void {
-    this.stopped = true;
+    this.store.stopped = true;
     this.off?.();
     this.off = undefined;
     clearTimeout(this.countsTimer);
@@ -235,59 +125,18 @@ export class InboxCore {
 
   /** The filters the current view, toggles and search stand for. */
   get filters(): InboxFilters {
-    const { view, unreadOnly, unrespondedOnly, query, location } = this.s;
-    return {
-      ...(view === 'closed' && { status: 'closed' as const }),
-      ...(view === 'mine' && { mine: true }),
-      ...(view === 'unassigned' && { unassigned: true }),
-      ...(view === 'mentions' && { mentions: true }),
-      ...(typeof view === 'object' && { list: view.list }),
-      ...(unreadOnly && { unread: true }),
-      ...(unrespondedOnly && { unresponded: true }),
-      ...(query && { q: query }),
-      ...(location && { location }),
-    };
+    return this.list.filters;
   }
 
-  async reload(): Promise<void> {
-    const call = ++this._callId;
-    this.next = undefined;
-    this.touched = new Set();
-    this.set({ loading: true });
-    await this.guard(async () => {
-      const page = await this.opts.api.page(this.filters, undefined, this.opts.pageSize);
-      if (call !== this._callId) return;
-      this.next = page.next;
-      const open = this.s.selected && page.conversations.find((c) => c.id === this.s.selected!.id);
-      this.set({ items: page.conversations, more: Boolean(page.next), snippets: page.snippets ?? {}, ...(open && { selected: open }) });
-      // A change that came live while the page was on its way may be missing from it: ask again.
-      const touched = [...(this.touched ?? [])];
-      this.touched = undefined;
-      for (const id of touched) void this.fetchInto(id);
-    });
-    if (call === this._callId) this.set({ loading: false });
+  reload(): Promise<void> {
+    return this.list.reload();
   }
 
-  async loadMore(): Promise<void> {
-    if (!this.next || this.s.loading) return;
-    const call = this._callId;
-    this.set({ loading: true });
-    await this.guard(async () => {
-      const page = await this.opts.api.page(this.filters, this.next, this.opts.pageSize);
-      if (call !== this._callId) return;
-      this.next = page.next;
-      const known = new Set(this.s.items.map((i) => i.id));
-      this.set({
-        items: [...this.s.items, ...page.conversations.filter((c) => !known.has(c.id))],
-        more: Boolean(page.next),
-        snippets: { ...this.s.snippets, ...page.snippets },
-      });
-    });
-    if (call === this._callId) this.set({ loading: false });
+  loadMore(): Promise<void> {
+    return this.list.loadMore();
   }
 
   // ---- the conversation in view ---------------------------------------------------------------
-
   /** Opens a conversation: its notes load, the others see me viewing it, its history is fetched. */
   async select(id: string | null): Promise<void> {
     const previous = this.s.selected;
@@ -297,7 +146,7 @@ export class InboxCore {
     const listed = id === null ? undefined : this.s.items.find((i) => i.id === id);
     this.set({ selected: listed ?? null, notes: [] });
     // Left: it was kept listed while in view; now the filters decide again.
-    if (previous) this.upsert(previous);
+    if (previous) this.list.upsert(previous);
     if (id === null) return;
     await this.guard(async () => {
       const [entry, notes] = await Promise.all([listed ? Promise.resolve(listed) : this.opts.api.conversation(id), this.opts.api.notes(id)]);
@@ -380,20 +229,18 @@ export class InboxCore {
   // ---- live ---------------------------------------------------------------------------------
 
   private onFrame(frame: Frame): void {
-    if (this.stopped) return;
-    if ((frame.type === 'inbox' || frame.type === 'inbox-state') && this.touched) this.touched.add(frame.type === 'inbox' ? frame.conversation.id : frame.conversation);
+    if (this.store.stopped) return;
+    if (frame.type === 'inbox' || frame.type === 'inbox-state') this.list.touch(frame.type === 'inbox' ? frame.conversation.id : frame.conversation);
     switch (frame.type) {
       case 'inbox':
-        return this.onItem(frame.conversation);
-      case 'inbox-state': {
-        const current = this.find(frame.conversation);
-        if (current) this.upsert(entryOf(current, frame.mark));
-        else void this.fetchInto(frame.conversation);
+        this.countsSoon();
+        return this.list.onItem(frame.conversation);
+      case 'inbox-state':
+        this.list.onMark(frame.conversation, frame.mark);
         return this.countsSoon();
-      }
       case 'note':
         if (frame.note.mentions.includes(this.s.me?.id ?? '') && frame.note.author.id !== this.s.me?.id) {
-          this.events.emit('mention', { note: frame.note, conversation: this.find(frame.note.conversation) });
+          this.events.emit('mention', { note: frame.note, conversation: this.list.find(frame.note.conversation) });
           void this.refreshMentions();
         }
         return this.addNoteToView(frame.note);
@@ -407,7 +254,7 @@ export class InboxCore {
         // Teams or settings changed: who is in which team decides My Inbox and the views.
         void this.guard(async () => {
           await this.loadDirectory();
-          if (this.s.settings) this.set({ settings: await this.opts.api.settings() });
+          await this.settings.refresh();
           await this.reload();
           this.countsSoon();
         });
@@ -434,57 +281,6 @@ export class InboxCore {
     }
   }
 
-  private onItem(item: InboxItem): void {
-    const previous = this.find(item.id);
-    const me = this.meRules();
-    this.countsSoon();
-    if (!previous) {
-      // Not loaded, so my read state of it is unknown here: ask for the whole entry, unless the
-      // shared state alone already keeps it out of this list.
-      const unknownMark = entryOf(item, { readSeq: 0, markedUnread: false, mentions: 0 });
-      if (me && matches(unknownMark, { ...this.filters, unread: false, mentions: false }, me) === false && !this.alertsMe(item, me)) return;
-      void this.fetchInto(item.id);
-      return;
-    }
-    const entry = entryOf(item, previous.mark);
-    if (me && entry.lastInboundSeq > previous.lastInboundSeq && entry.lastAuthor === 'patient' && this.alertsMe(entry, me)) {
-      this.events.emit('mine-message', { conversation: entry });
-    }
-    this.upsert(entry);
-  }
-
-  private async fetchInto(id: string): Promise<void> {
-    try {
-      const entry = await this.opts.api.conversation(id);
-      const me = this.meRules();
-      if (me && !this.find(id) && entry.lastAuthor === 'patient' && this.alertsMe(entry, me) && entry.unread) {
-        this.events.emit('mine-message', { conversation: entry });
-      }
-      this.upsert(entry);
-    } catch {
-      // Gone or not ours: nothing to show.
-    }
-  }
-
-  /** Puts a conversation where the filters and the order say, or takes it out of the list. */
-  private upsert(entry: InboxEntry): void {
-    const me = this.meRules();
-    const fits = me ? matches(entry, this.filters, me) : undefined;
-    const present = this.s.items.some((i) => i.id === entry.id);
-    let items = this.s.items.filter((i) => i.id !== entry.id);
-    // The conversation in view stays listed until the person leaves it.
-    const keep = fits === true || (fits === undefined && present) || this.s.selected?.id === entry.id;
-    if (keep) {
-      const last = items.at(-1);
-      // Past the last loaded row of a paged list, it belongs to a page not loaded yet.
-      if (present || !this.s.more || !last || compareEntries(entry, last) < 0) {
-        items = [...items, entry].sort(compareEntries);
-      }
-    }
-    const selected = this.s.selected?.id === entry.id ? entry : this.s.selected;
-    this.set({ items, selected });
-  }
-
   private addNoteToView(note: Note): void {
     if (this.s.selected?.id !== note.conversation || this.s.notes.some((n) => n.id === note.id)) return;
     this.set({ notes: [...this.s.notes, note].sort((a, b) => a.at - b.at) });
@@ -503,7 +299,7 @@ export class InboxCore {
   }
 
   private countsSoon(): void {
-    if (this.stopped) return;
+    if (this.store.stopped) return;
     clearTimeout(this.countsTimer);
     this.countsTimer = setTimeout(() => void this.refreshCounts(), this.opts.countsDelayMs ?? 250);
   }
@@ -523,11 +319,11 @@ export class InboxCore {
     await this.guard(async () => {
       await run(id);
       // The hub's live frame brings the change to every screen; this one need not wait for it.
-      this.upsert(await this.opts.api.conversation(id));
+      this.list.upsert(await this.opts.api.conversation(id));
     });
   }
 
-  private async guard(run: () => Promise<void>): Promise<void> {
+  private async guarded(run: () => Promise<void>): Promise<void> {
     try {
       await run();
     } catch (error) {
@@ -538,23 +334,8 @@ export class InboxCore {
     }
   }
 
-  private find(id: string): InboxEntry | undefined {
-    return this.s.items.find((i) => i.id === id) ?? (this.s.selected?.id === id ? this.s.selected : undefined);
-  }
-
-  /** My Inbox alerts me; so does Unassigned when an admin said I am told about it. */
-  private alertsMe(item: Pick<InboxItem, 'assignee'>, me: Me): boolean {
-    return isMine(item, me) || (item.assignee === null && this.s.me?.notifyUnassigned === true);
-  }
-
-  private meRules(): Me | undefined {
-    return this.s.me ? { id: this.s.me.id, lists: this.myLists } : undefined;
-  }
-
   private set(patch: Partial<InboxState>): void {
-    if (this.stopped && this.s.ready) return;
-    this.s = { ...this.s, ...patch };
-    for (const listener of this.listeners) listener(this.s);
+    this.store.set(patch);
   }
 }
 

@@ -118,8 +118,8 @@ export class ClinicChatInbox extends LitElement {
   };
 
   private readonly settings: SettingsActions = {
-    close: () => this.session.inbox?.closeSettings(),
-    createList: (name) => void this.session.inbox?.createList(name),
+    close: () => this.session.inbox?.settings.close(),
+    createList: (name) => void this.session.inbox?.settings.createList(name),
     // Deleting a team unassigns its conversations: the first press asks, the second deletes.
     deleteList: (id) => {
       if (this.deleting !== id) {
@@ -127,10 +127,10 @@ export class ClinicChatInbox extends LitElement {
         return;
       }
       this.deleting = undefined;
-      void this.session.inbox?.deleteList(id);
+      void this.session.inbox?.settings.deleteList(id);
     },
-    setMember: (list, staff, member) => void this.session.inbox?.setMember(list, staff, member),
-    setNotifyUnassigned: (staff, on) => void this.session.inbox?.setNotifyUnassigned(staff, on),
+    setMember: (list, staff, member) => void this.session.inbox?.settings.setMember(list, staff, member),
+    setNotifyUnassigned: (staff, on) => void this.session.inbox?.settings.setNotifyUnassigned(staff, on),
   };
 
   protected override willUpdate(): void {
@@ -166,7 +166,7 @@ export class ClinicChatInbox extends LitElement {
             <h2 id="inbox-title">Inbox</h2>
             <span class="head-actions">
               ${state.me?.role === 'admin'
-                ? html`<button part="settings-button" type="button" aria-pressed=${state.settings ? 'true' : 'false'} @click=${() => (state.settings ? inbox.closeSettings() : void inbox.openSettings())}>
+                ? html`<button part="settings-button" type="button" aria-pressed=${state.settings ? 'true' : 'false'} @click=${() => (state.settings ? inbox.settings.close() : void inbox.settings.open())}>
                     Settings
                   </button>`
                 : nothing}
@@ -246,7 +246,7 @@ export class ClinicChatInbox extends LitElement {
     if (event.key !== 'Escape' || event.defaultPrevented) return;
     if (this.session.inbox?.state.settings) {
       event.preventDefault();
-      this.session.inbox.closeSettings();
+      this.session.inbox.settings.close();
       return;
     }
     if (!this.session.inbox?.state.selected) return;

@@ -1,0 +1,89 @@
+// What the shared inbox is, as values: its state, its events, the socket it shares with the
+// chat, and the options it is built with.
+import type { Frame, OutgoingFrame } from '../../protocol/index.js';
+import type { DirectoryResponse, InboxCountsResponse, InboxEntry, Note, SettingsResponse } from '../../protocol/inbox.js';
+import type { InboxApi, MentionEntry } from './inbox-api.js';
+
+/** The lists a staff member picks from: each is a set of filters the hub answers. */
+export type InboxView = 'all' | 'mine' | 'unassigned' | 'mentions' | 'closed' | { list: string };
+
+export interface Viewer {
+  id: string;
+  name: string;
+}
+
+export interface InboxState {
+  /** The directory and the first page have loaded. */
+  readonly ready: boolean;
+  readonly loading: boolean;
+  readonly me?: DirectoryResponse['me'];
+  readonly staff: DirectoryResponse['staff'];
+  readonly lists: DirectoryResponse['lists'];
+  readonly locations: DirectoryResponse['locations'];
+  /** Only patients of this location (with any view); undefined: every location. */
+  readonly location?: string;
+  readonly view: InboxView;
+  /** Narrowing within the view. */
+  readonly unreadOnly: boolean;
+  readonly unrespondedOnly: boolean;
+  readonly query: string;
+  readonly items: readonly InboxEntry[];
+  /** More pages after `items`. */
+  readonly more: boolean;
+  /** Search hits: a snippet per conversation with `«` `»` around the matches. */
+  readonly snippets: Readonly<Record<string, string>>;
+  readonly counts?: InboxCountsResponse;
+  /** The conversation in view. */
+  readonly selected: InboxEntry | null;
+  readonly notes: readonly Note[];
+  /** Other staff viewing each conversation now. */
+  readonly viewers: Readonly<Record<string, readonly Viewer[]>>;
+  readonly mentions: readonly MentionEntry[];
+  /** Admins, while the settings panel is open: teams, members, who is told about Unassigned. */
+  readonly settings?: SettingsResponse;
+  /** The last thing that went wrong, in words for the person (a refused claim, an unreachable hub). */
+  readonly problem?: string;
+}
+
+export interface InboxEventMap {
+  /** A conversation in My Inbox (or, for whoever is told about them, an Unassigned one) got a new patient message. */
+  'mine-message': { conversation: InboxEntry };
+  /** Someone mentioned me in a note. */
+  mention: { note: Note; conversation?: InboxEntry };
+  error: { code: string; message: string };
+}
+
+/** The socket the inbox shares with the chat: its frames, and a way to send one. */
+export interface InboxSocket {
+  listen(listener: (frame: Frame) => void): () => void;
+  send(frame: OutgoingFrame): boolean;
+  catchUp(thread: string): void;
+}
+
+export interface InboxCoreOptions {
+  api: InboxApi;
+  socket: InboxSocket;
+  pageSize?: number;
+  /** How long live changes gather before the counts are asked again. */
+  countsDelayMs?: number;
+}
+
+export const EMPTY: InboxState = {
+  ready: false,
+  loading: false,
+  staff: [],
+  lists: [],
+  locations: [],
+  view: 'all',
+  unreadOnly: false,
+  unrespondedOnly: false,
+  query: '',
+  items: [],
+  more: false,
+  snippets: {},
+  selected: null,
+  notes: [],
+  viewers: {},
+  mentions: [],
+};
+
