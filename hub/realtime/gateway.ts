@@ -9,17 +9,14 @@ import { decodeFrame, type ErrorCode, type OutgoingFrame } from '../../protocol/
 import { peerOf, type Identity } from '../auth/identity.js';
 import { AuthError, resolveIdentity, verifyClaims, type VerifiedToken } from '../auth/tokens.js';
 import type { HubContext } from '../context.js';
-import { attachmentKeysOf, deleteConversation, endVisitChat, findPatientConversation } from '../db/repositories/conversations.js';
-import { messagePage } from '../db/repositories/history.js';
-import { maxSeqOf } from '../db/repositories/messages.js';
+import { attachmentKeysOf, deleteConversation } from '../db/repositories/conversations.js';
 import { isOriginAllowed } from '../db/repositories/orgs.js';
-import { getPatientByExternalId } from '../db/repositories/people.js';
 import { DeferredWrites } from '../domain/deferred-writes.js';
 import { MessageWriter } from '../domain/message-writer.js';
 import { MessageAdmission } from './admission.js';
 import { liveItem, type Envelope, type Route } from './broker.js';
 import { ConversationRefs } from './conversation-refs.js';
-import { storedMessageFrames } from './message-frames.js';
+import { storedEnvelopes } from './message-frames.js';
 import { PresenceView, CARE_TEAM, presentPatient } from './presence.js';
 import type { Present } from './presence-store.js';
 import { RateLimits } from './rate-limits.js';
@@ -31,6 +28,7 @@ import { Sequencer } from './sequencer.js';
 import { CLOSE, Session } from './session.js';
 import { Uploads } from './uploads.js';
 import { Ingest } from './ingest.js';
+import { ThreadSignals } from './thread-signals.js';
 
 export interface GatewayOptions {
   /** A socket must authenticate within this time. */
@@ -78,6 +76,7 @@ export class Gateway {
   private readonly conversations: ConversationRefs;
   private readonly replay: Replay;
   private readonly ingest: Ingest;
+  private readonly signals: ThreadSignals;
   /** Inbox changes made anywhere in this hub (REST actions too) go out through here. */
   readonly inbox: InboxLive;
   private readonly limits: RateLimits;
@@ -86,7 +85,7 @@ export class Gateway {
     (envelope) => {
       for (const target of this.registry.targets(envelope)) target.deliver(envelope.item);
     },
-    (orgId, thread, afterSeq, upTo) => this.storedEnvelopes(orgId, thread, afterSeq, upTo),
+    (orgId, thread, afterSeq, upTo) => storedEnvelopes(this.ctx, orgId, thread, afterSeq, upTo),
   );
   private readonly heartbeat: ReturnType<typeof setInterval>;
   private readonly options: GatewayOptions;
@@ -110,6 +109,7 @@ export class Gateway {
     this.conversations = new ConversationRefs(ctx);
     this.inbox = new InboxLive(ctx.db, (orgId, route, frames) => this.publish(orgId, route, frames));
     this.replay = new Replay(ctx, this.conversations, this.presence, scale, this.sequencer, this.deferred);
+    this.signals = new ThreadSignals({ ctx, conversations: this.conversations, deferred: this.deferred, inbox: this.inbox, publish: (orgId, route, frames) => this.publish(orgId, route, frames) });
     this.ingest = new Ingest({
       ctx,
       writer: this.writer,
@@ -120,7 +120,7 @@ export class Gateway {
       deferred: this.deferred,
       maxWriteBacklog: this.options.maxWriteBacklog,
       allow: (session, identity) => this.allow(session, identity),
-      fanOut: (sender, orgId, thread, frames) => this.fanOut(sender, orgId, thread, frames),
+      fanOut: (sender, orgId, thread, frames) => this.signals.fanOut(sender, orgId, thread, frames),
     });
     scale.broker.onEnvelope((envelope) => this.deliverLocal(envelope));
     scale.onRecovered((orgs) => this.recover(orgs));
@@ -221,15 +221,15 @@ export class Gateway {
         return this.ingest.chunk(session, identity, frame);
       case 'delivered':
       case 'read':
-        return this.onReceipt(session, identity, frame.type, frame.thread, frame.ids);
+        return this.signals.receipt(session, identity, frame.type, frame.thread, frame.ids);
       case 'typing':
         if (!(await this.allow(session, identity))) {
           session.send({ type: 'error', code: 'rate-limited', message: 'too many typing frames; slow down' });
           return;
         }
-        return this.relay(session, identity, frame.thread, { type: 'typing', from: identity.externalId, thread: frame.thread, active: frame.active });
+        return this.signals.typing(session, identity, frame.thread, frame.active);
       case 'ended':
-        return this.onEnded(session, identity, frame.thread);
+        return this.signals.ended(session, identity, frame.thread);
       case 'presence':
         if (frame.state === 'joined') this.presenceSnapshot(session, identity);
         return;
@@ -359,49 +359,10 @@ export class Gateway {
     for (const key of keys) await this.ctx.blobs.delete?.(key);
   }
 
-  // ---- receipts, typing, ending ----------------------------------------------------------
-
-  private async onReceipt(session: Session, identity: Identity, kind: 'delivered' | 'read', thread: string, ids: readonly string[]): Promise<void> {
-    const ref = await this.conversations.of(session, identity, thread);
-    if (!ref) return;
-    const seq = await maxSeqOf(this.ctx.db, identity.orgId, ref.id, ids);
-    if (seq > 0) this.deferred.cursor(ref.id, { kind: identity.kind, id: identity.id }, kind === 'read' ? { read: seq } : { delivered: seq });
-    if (seq > 0 && kind === 'read' && identity.kind === 'staff') {
-      // A staff read receipt is the moment patient messages were on a clinician's screen.
-      this.deferred.audit({ orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action: 'messages.read', subject: { type: 'conversation', id: ref.id }, detail: { upToSeq: seq } });
-      // Their other screens (and inbox badges) learn it once the cursor is written.
-      const orgId = identity.orgId;
-      void this.deferred
-        .flush()
-        .then(() => this.inbox.markChanged(orgId, identity.id, ref.id))
-        .catch(() => undefined);
-    }
-    const receipt: OutgoingFrame = { type: kind, from: identity.externalId, thread, ids: [...ids] };
-    this.publish(identity.orgId, identity.kind === 'patient' ? { to: 'staff' } : { to: 'patient', thread }, [receipt]);
-  }
-
-  private async onEnded(session: Session, identity: Identity, thread: string): Promise<void> {
-    const ref = await this.conversations.of(session, identity, thread);
-    if (!ref) return;
-    await endVisitChat(this.ctx.db, identity.orgId, ref.id);
-    void this.inbox.changed(identity.orgId, ref.id).catch(() => undefined);
-    this.fanOut(session, identity.orgId, thread, [{ type: 'ended', from: identity.externalId, thread, at: Date.now() }]);
-  }
-
-  private async relay(session: Session, identity: Identity, thread: string, frame: OutgoingFrame): Promise<void> {
-    if (identity.kind === 'patient' && thread !== identity.externalId) return;
-    this.fanOut(session, identity.orgId, thread, [frame]);
-  }
-
   // ---- helpers ---------------------------------------------------------------------------
 
   private allow(session: Session, identity: Identity): Promise<boolean> {
     return this.limits.allow(session, identity);
-  }
-
-  /** Sends frames to everyone in the thread except the sending socket: the patient's sockets and the org's care team. */
-  private fanOut(sender: Session, orgId: string, thread: string, frames: readonly OutgoingFrame[]): void {
-    this.publish(orgId, { to: 'thread', thread, except: sender.id }, frames);
   }
 
   /** Encodes the frames once, delivers them to this hub's sockets and hands them to the broker for the others. */
@@ -409,16 +370,6 @@ export class Gateway {
     const envelope: Envelope = { org: orgId, route, item: liveItem(frames) };
     this.deliverLocal(envelope);
     this.scale.broker.publish(envelope);
-  }
-
-  /** Messages the sequencer waited for in vain (their hub died between commit and publish), read from the database. */
-  private async storedEnvelopes(orgId: string, thread: string, afterSeq: number, upTo: number): Promise<Envelope[]> {
-    const patient = await getPatientByExternalId(this.ctx.db, orgId, thread);
-    const conversation = patient && (await findPatientConversation(this.ctx.db, orgId, patient.id));
-    if (!conversation) return [];
-    const messages = await messagePage(this.ctx.db, orgId, conversation.id, afterSeq, upTo - afterSeq);
-    const frames = await storedMessageFrames(this.ctx, orgId, thread, messages);
-    return frames.map((f): Envelope => ({ org: orgId, route: { to: 'thread', thread }, item: liveItem(f) }));
   }
 
   private deliverLocal(envelope: Envelope): void {

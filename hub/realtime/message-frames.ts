@@ -4,7 +4,10 @@
 import { LIMITS, splitChunks, type AttachmentMeta, type OutgoingFrame, type Peer } from '../../protocol/index.js';
 import type { HubContext } from '../context.js';
 import { attachmentsOf } from '../db/repositories/messages.js';
-import type { MessageWithAuthor } from '../db/repositories/history.js';
+import { findPatientConversation } from '../db/repositories/conversations.js';
+import { messagePage, type MessageWithAuthor } from '../db/repositories/history.js';
+import { getPatientByExternalId } from '../db/repositories/people.js';
+import { liveItem, type Envelope } from './broker.js';
 import type { Attachment, Message } from '../db/tables.js';
 
 export function messageFrames(
@@ -58,4 +61,14 @@ export async function storedMessageFrames(
     const from: Peer = { id: message.author_external_id ?? message.author_id, name: message.author_name, role: message.author_kind === 'patient' ? 'patient' : 'provider' };
     return messageFrames(thread, from, message, available, (a) => bytes.get(a.id)!, receiptOf(message));
   });
+}
+
+/** Messages the sequencer waited for in vain (their hub died between commit and publish), read from the database. */
+export async function storedEnvelopes(ctx: HubContext, orgId: string, thread: string, afterSeq: number, upTo: number): Promise<Envelope[]> {
+  const patient = await getPatientByExternalId(ctx.db, orgId, thread);
+  const conversation = patient && (await findPatientConversation(ctx.db, orgId, patient.id));
+  if (!conversation) return [];
+  const messages = await messagePage(ctx.db, orgId, conversation.id, afterSeq, upTo - afterSeq);
+  const frames = await storedMessageFrames(ctx, orgId, thread, messages);
+  return frames.map((f): Envelope => ({ org: orgId, route: { to: 'thread', thread }, item: liveItem(f) }));
 }
