@@ -5,6 +5,7 @@ import { ATTACHMENT_TYPES, LIMITS } from './limits.js';
 import { ERROR_CODES } from './errors.js';
 import { InboxDirectoryFrameSchema, InboxFrameSchema, InboxStateFrameSchema, NoteFrameSchema, ViewingFrameSchema } from './inbox.js';
 import { IdSchema, PeerSchema, SeqSchema, TimeSchema, Version } from './primitives.js';
+import { EventFrameSchema } from './timeline.js';
 
 export { IdSchema, PeerSchema, RoleSchema } from './primitives.js';
 
@@ -186,6 +187,7 @@ export const FrameSchema = v.variant('type', [
   NoteFrameSchema,
   ViewingFrameSchema,
   InboxDirectoryFrameSchema,
+  EventFrameSchema,
 ]);
 
 export const FRAME_TYPES = [
@@ -209,6 +211,7 @@ export const FRAME_TYPES = [
   'note',
   'viewing',
   'inbox-directory',
+  'event',
 ] as const;
 
 export type { Peer, Role } from './primitives.js';

@@ -4,5 +4,6 @@ export * from './errors.js';
 export * from './primitives.js';
 export * from './frames.js';
 export * from './inbox.js';
+export * from './timeline.js';
 export * from './codec.js';
 export * from './attachments.js';

@@ -96,6 +96,10 @@ export interface ConversationsTable {
   last_message_at: ColumnType<number | null, number | null | undefined, number | null>;
   /** The seq of the patient's last message. */
   last_inbound_seq: ColumnType<number | null, number | null | undefined, number | null>;
+  /** When a message last re-opened it (it was closed). */
+  reopened_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** When a message last began a new visit. */
+  visit_started_at: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: number;
   updated_at: number;
 }
@@ -165,6 +169,22 @@ export interface MentionsTable {
   dismissed_at: number | null;
 }
 
+/** An event in a conversation's timeline (staff only): a system event or the vendor's call summary or email. */
+export interface EventsTable {
+  id: string;
+  org_id: string;
+  conversation_id: string;
+  kind: string;
+  actor_kind: 'staff' | 'patient' | 'system' | 'vendor' | null;
+  actor_id: string | null;
+  actor_name: string | null;
+  /** The vendor's id for an event it added (idempotency); null for system events. */
+  source_id: string | null;
+  /** JSON: the event's fields beyond who and when (TimelineEvent minus id/conversation/kind/at/by). */
+  detail: string | null;
+  at: number;
+}
+
 export interface AuditLogTable {
   id: Generated<number>;
   org_id: string;
@@ -203,6 +223,7 @@ export interface Database {
   blobs: BlobsTable;
   notes: NotesTable;
   mentions: MentionsTable;
+  events: EventsTable;
 }
 
 export type Org = Selectable<OrgsTable>;
@@ -219,3 +240,4 @@ export type ReadCursor = Selectable<ReadCursorsTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type Note = Selectable<NotesTable>;
 export type Mention = Selectable<MentionsTable>;
+export type TimelineEventRow = Selectable<EventsTable>;

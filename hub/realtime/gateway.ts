@@ -29,6 +29,7 @@ import { CLOSE, Session } from './session.js';
 import { Uploads } from './uploads.js';
 import { Ingest } from './ingest.js';
 import { ThreadSignals } from './thread-signals.js';
+import { Timeline } from '../domain/timeline.js';
 
 export interface GatewayOptions {
   /** A socket must authenticate within this time. */
@@ -109,7 +110,8 @@ export class Gateway {
     this.conversations = new ConversationRefs(ctx);
     this.inbox = new InboxLive(ctx.db, (orgId, route, frames) => this.publish(orgId, route, frames));
     this.replay = new Replay(ctx, this.conversations, this.presence, scale, this.sequencer, this.deferred);
-    this.signals = new ThreadSignals({ ctx, conversations: this.conversations, deferred: this.deferred, inbox: this.inbox, publish: (orgId, route, frames) => this.publish(orgId, route, frames) });
+    const timeline = new Timeline(ctx.db, this.inbox);
+    this.signals = new ThreadSignals({ ctx, conversations: this.conversations, deferred: this.deferred, inbox: this.inbox, timeline, publish: (orgId, route, frames) => this.publish(orgId, route, frames) });
     this.ingest = new Ingest({
       ctx,
       writer: this.writer,
@@ -117,6 +119,7 @@ export class Gateway {
       uploads: this.uploads,
       conversations: this.conversations,
       inbox: this.inbox,
+      timeline,
       deferred: this.deferred,
       maxWriteBacklog: this.options.maxWriteBacklog,
       allow: (session, identity) => this.allow(session, identity),

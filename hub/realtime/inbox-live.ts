@@ -4,6 +4,7 @@
 // (`note`). Nothing here ever routes to a patient: notes and inbox state are staff-only.
 import type { OutgoingFrame } from '../../protocol/index.js';
 import type { Note } from '../../protocol/inbox.js';
+import type { TimelineEvent } from '../../protocol/timeline.js';
 import type { Identity } from '../auth/identity.js';
 import type { HubDatabase } from '../db/database.js';
 import { getConversation } from '../db/repositories/conversations.js';
@@ -64,6 +65,10 @@ export class InboxLive {
 
   note(orgId: string, note: Note): void {
     this.publish(orgId, { to: 'staff' }, [{ type: 'note', note }]);
+  }
+
+  event(orgId: string, event: TimelineEvent): void {
+    this.publish(orgId, { to: 'staff' }, [{ type: 'event', event }]);
   }
 
   /** Teams, members or alert settings changed: every staff client loads the directory again. */

@@ -9,6 +9,7 @@ import type { HubContext } from '../context.js';
 import { storedMessage } from '../db/repositories/messages.js';
 import { getPatientByExternalId } from '../db/repositories/people.js';
 import type { DeferredWrites } from '../domain/deferred-writes.js';
+import type { Timeline } from '../domain/timeline.js';
 import type { MessageWriter } from '../domain/message-writer.js';
 import { turnAway, type MessageAdmission } from './admission.js';
 import type { ConversationRefs } from './conversation-refs.js';
@@ -24,6 +25,7 @@ export interface IngestDeps {
   uploads: Uploads;
   conversations: ConversationRefs;
   inbox: InboxLive;
+  timeline: Timeline;
   deferred: DeferredWrites;
   /** Messages waiting for a commit beyond which new ones are turned away (the sender retries). */
   maxWriteBacklog: number;
@@ -115,9 +117,10 @@ export class Ingest {
           for (const f of files) void this.d.ctx.blobs.delete?.(f.storageKey);
           return;
         }
-        const { message, attachments, duplicate } = result;
+        const { message, attachments, duplicate, changes } = result;
         session.send({ type: 'ack', id: frame.id, thread: frame.thread, seq: message.seq, at: message.created_at });
         if (duplicate) return;
+        if (changes?.reopened || changes?.visitStarted) void this.recordChanges(identity, conversationId, Number(message.created_at), changes);
         this.d.inbox.messageStored(identity.orgId, conversationId);
         const bytes = new Map(files.map((f) => [f.meta.id, f.bytes]));
         this.d.fanOut(session, identity.orgId, frame.thread, messageFrames(frame.thread, peerOf(identity), message, attachments, (a) => bytes.get(a.client_id)!));
@@ -131,6 +134,20 @@ export class Ingest {
         session.send({ type: 'error', code: 'internal', message: 'the message could not be stored; it will be retried', ref: frame.id });
       },
     );
+  }
+
+  /** What the message did to the conversation, in its timeline (each change once: the source ids say which). */
+  private async recordChanges(identity: Identity, conversationId: string, at: number, changes: { reopened: boolean; visitStarted: boolean }): Promise<void> {
+    const by = { kind: identity.kind, id: identity.id, name: identity.name };
+    const base = { orgId: identity.orgId, conversationId, by, at };
+    try {
+      if (changes.reopened) await this.d.timeline.record({ ...base, kind: 'reopened', sourceId: `reopened:${at}` });
+      if (changes.visitStarted && identity.kind === 'patient' && identity.visit !== undefined) {
+        await this.d.timeline.record({ ...base, kind: 'visit-started', fields: { visit: identity.visit }, sourceId: `visit:${identity.visit}` });
+      }
+    } catch (error) {
+      this.d.ctx.log.error({ err: error instanceof Error ? error.message : String(error) }, 'timeline event not stored');
+    }
   }
 
   /** Read each time, not remembered: opting out may happen through any hub. */

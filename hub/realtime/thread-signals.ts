@@ -7,6 +7,7 @@ import type { HubContext } from '../context.js';
 import { endVisitChat } from '../db/repositories/conversations.js';
 import { maxSeqOf } from '../db/repositories/messages.js';
 import type { DeferredWrites } from '../domain/deferred-writes.js';
+import type { Timeline } from '../domain/timeline.js';
 import type { Route } from './broker.js';
 import type { ConversationRefs } from './conversation-refs.js';
 import type { InboxLive } from './inbox-live.js';
@@ -17,6 +18,7 @@ export interface ThreadSignalsDeps {
   conversations: ConversationRefs;
   deferred: DeferredWrites;
   inbox: InboxLive;
+  timeline: Timeline;
   publish: (orgId: string, route: Route, frames: readonly OutgoingFrame[]) => void;
 }
 
@@ -45,8 +47,14 @@ export class ThreadSignals {
   async ended(session: Session, identity: Identity, thread: string): Promise<void> {
     const ref = await this.d.conversations.of(session, identity, thread);
     if (!ref) return;
-    await endVisitChat(this.d.ctx.db, identity.orgId, ref.id);
+    const visit = await endVisitChat(this.d.ctx.db, identity.orgId, ref.id);
     void this.d.inbox.changed(identity.orgId, ref.id).catch(() => undefined);
+    if (visit !== undefined) {
+      const by = { kind: identity.kind, id: identity.id, name: identity.name };
+      void this.d.timeline
+        .record({ orgId: identity.orgId, conversationId: ref.id, kind: 'visit-ended', by, ...(visit && { fields: { visit } }) })
+        .catch(() => undefined);
+    }
     this.fanOut(session, identity.orgId, thread, [{ type: 'ended', from: identity.externalId, thread, at: Date.now() }]);
   }
 

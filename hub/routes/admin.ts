@@ -34,6 +34,8 @@ import {
 } from '../db/repositories/people.js';
 import type { AuditEntry, Org, Patient, Staff } from '../db/tables.js';
 import { requireAdminKey } from '../http/auth.js';
+import type { InboxLive } from '../realtime/inbox-live.js';
+import { vendorTimelineApp } from './timeline.js';
 import { httpError, unlessDuplicate } from '../http/errors.js';
 import { noStore } from '../http/no-store.js';
 import { limitBody, parseBody, parseQuery } from '../http/validate.js';
@@ -239,7 +241,7 @@ function auditApp(ctx: HubContext) {
   });
 }
 
-export function createAdminApi(ctx: HubContext): Hono<AdminEnv> {
+export function createAdminApi(ctx: HubContext, live: InboxLive): Hono<AdminEnv> {
   const admin = new Hono<AdminEnv>();
   admin.use('*', noStore(), requireAdminKey(ctx), limitBody());
   admin.route('/orgs', orgsApp(ctx));
@@ -248,6 +250,7 @@ export function createAdminApi(ctx: HubContext): Hono<AdminEnv> {
   admin.route('/orgs/:org/origins', originsApp(ctx));
   admin.route('/orgs/:org/staff', staffApp(ctx));
   admin.route('/orgs/:org/patients', patientsApp(ctx));
+  admin.route('/orgs/:org/patients/:patient/timeline', vendorTimelineApp(ctx, live));
   admin.route('/orgs/:org/lists', listsApp(ctx));
   admin.route('/orgs/:org/locations', locationsApp(ctx));
   admin.route('/orgs/:org/audit', auditApp(ctx));

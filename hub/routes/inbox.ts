@@ -37,6 +37,8 @@ import { addNote, dismissMention, mentionsOf, notesOf } from '../db/repositories
 import { getStaff, listLocations, listStaff, listsWithMembers } from '../db/repositories/people.js';
 import type { Note as NoteRow } from '../db/tables.js';
 import { visibleConversation } from '../domain/access.js';
+import type { EventInput } from '../db/repositories/events.js';
+import { Timeline, assignKind, assigneeWho, staffWho } from '../domain/timeline.js';
 import { decodeCursor, encodeCursor, inboxEntry } from '../domain/inbox-items.js';
 import type { UserEnv } from '../http/auth.js';
 import { httpError } from '../http/errors.js';
@@ -59,6 +61,7 @@ export function noteJson(note: NoteRow, mentioned: readonly string[]): Note {
 }
 
 export function inboxApp(ctx: HubContext, live: InboxLive) {
+  const timeline = new Timeline(ctx.db, live);
   const staffOnly = (c: Context<UserEnv>): Identity => {
     const identity = c.get('identity');
     if (identity.kind !== 'staff') throw httpError(403, 'forbidden', 'the inbox is for the care team');
@@ -75,8 +78,10 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
     if (!conversation) throw httpError(404, 'not-found', 'no such conversation');
     return conversation;
   };
-  const act = async (identity: Identity, action: string, conversationId: string, detail?: Record<string, string | number | boolean>) => {
+  /** Audits the action, records its event in the timeline, and tells every staff screen. */
+  const act = async (identity: Identity, action: string, conversationId: string, event: Pick<EventInput, 'kind' | 'fields'> | undefined, detail?: Record<string, string | number | boolean>) => {
     await audit(ctx.db, { orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action, subject: { type: 'conversation', id: conversationId }, ...(detail && { detail }) });
+    if (event) await timeline.record({ orgId: identity.orgId, conversationId, by: staffWho(identity), ...event });
     await live.changed(identity.orgId, conversationId);
   };
 
@@ -166,7 +171,7 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
         const body: ClaimResponse = { claimed: false, by: result.claimedBy };
         return c.json(body, 409);
       }
-      await act(identity, 'conversation.claim', conversation.id);
+      await act(identity, 'conversation.claim', conversation.id, { kind: 'claimed' });
       const body: ClaimResponse = { claimed: true, by: identity.id };
       return c.json(body);
     })
@@ -174,7 +179,7 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
       const identity = staffOnly(c);
       const conversation = await conversationOf(c, identity);
       if (!(await releaseClaim(ctx.db, identity.orgId, conversation.id, identity.id))) throw httpError(409, 'not-allowed', 'only whoever claimed it can release it');
-      await act(identity, 'conversation.release', conversation.id);
+      await act(identity, 'conversation.release', conversation.id, { kind: 'released' });
       return c.json({ released: true });
     })
     .post('/:id/assign', async (c) => {
@@ -182,21 +187,23 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
       const conversation = await conversationOf(c, identity);
       const { to } = await parseBody(c, AssignBody);
       if (!(await assignConversation(ctx.db, identity.orgId, conversation.id, to ?? { kind: 'none' }))) throw httpError(404, 'not-found', `no such ${to?.kind === 'list' ? 'list' : 'staff member'}`);
-      await act(identity, 'conversation.assign', conversation.id, { to: to ? `${to.kind}:${to.id}` : 'none' });
+      const before = conversation.assignee_staff_id ? { kind: 'staff' as const, id: conversation.assignee_staff_id } : conversation.assignee_list_id ? { kind: 'list' as const, id: conversation.assignee_list_id } : null;
+      const [fromWho, toWho] = await Promise.all([assigneeWho(ctx.db, identity.orgId, before), assigneeWho(ctx.db, identity.orgId, to)]);
+      await act(identity, 'conversation.assign', conversation.id, { kind: assignKind(fromWho, toWho), fields: { to: toWho, from: fromWho } }, { to: to ? `${to.kind}:${to.id}` : 'none' });
       return c.json({ assigned: to });
     })
     .post('/:id/close', async (c) => {
       const identity = staffOnly(c);
       const conversation = await conversationOf(c, identity);
       await closeConversation(ctx.db, identity.orgId, conversation.id);
-      await act(identity, 'conversation.close', conversation.id);
+      await act(identity, 'conversation.close', conversation.id, conversation.status === 'closed' ? undefined : { kind: 'closed' });
       return c.json({ status: 'closed' });
     })
     .post('/:id/reopen', async (c) => {
       const identity = staffOnly(c);
       const conversation = await conversationOf(c, identity);
       await reopenConversation(ctx.db, identity.orgId, conversation.id);
-      await act(identity, 'conversation.reopen', conversation.id);
+      await act(identity, 'conversation.reopen', conversation.id, conversation.status === 'open' ? undefined : { kind: 'reopened' });
       return c.json({ status: 'open' });
     })
     .post('/:id/urgency', async (c) => {
@@ -204,7 +211,7 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
       const conversation = await conversationOf(c, identity);
       const { urgent } = await parseBody(c, UrgencyBody);
       await setUrgency(ctx.db, identity.orgId, conversation.id, urgent);
-      await act(identity, 'conversation.urgency', conversation.id, { urgent });
+      await act(identity, 'conversation.urgency', conversation.id, Boolean(conversation.urgency) === urgent ? undefined : { kind: 'urgent', fields: { urgent } }, { urgent });
       return c.json({ urgent });
     })
     .post('/:id/unread', async (c) => {

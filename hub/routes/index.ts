@@ -15,6 +15,7 @@ import { InboxLive } from '../realtime/inbox-live.js';
 import { inboxApp } from './inbox.js';
 import { inboxSettingsApp } from './inbox-settings.js';
 import { meApp } from './me.js';
+import { timelineApp } from './timeline.js';
 
 /** `live` carries inbox changes to the sockets (the gateway's); without it (tests of REST alone) they reach no one. */
 export function createUserApi(ctx: HubContext, live: InboxLive = new InboxLive(ctx.db, () => undefined)): Hono<UserEnv> {
@@ -26,13 +27,14 @@ export function createUserApi(ctx: HubContext, live: InboxLive = new InboxLive(c
   v1.route('/attachments', attachmentsApp(ctx));
   // Before /inbox, whose /:id would otherwise take "settings" for a conversation id.
   v1.route('/inbox/settings', inboxSettingsApp(ctx, live));
+  v1.route('/inbox', timelineApp(ctx));
   v1.route('/inbox', inboxApp(ctx, live));
   return v1;
 }
 
-export function createApi(ctx: HubContext, live?: InboxLive): Hono {
+export function createApi(ctx: HubContext, live: InboxLive = new InboxLive(ctx.db, () => undefined)): Hono {
   const api = new Hono();
-  api.route('/admin', createAdminApi(ctx));
+  api.route('/admin', createAdminApi(ctx, live));
   api.route('/v1', createUserApi(ctx, live));
   api.onError(errorHandler(ctx));
   api.notFound(notFound);

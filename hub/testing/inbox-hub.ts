@@ -15,9 +15,14 @@ export interface InboxHub {
   readonly clinic: TestOrg;
   /** A call to /v1 with `Authorization: Bearer`; POST when there is a body, unless `method` says otherwise. */
   api<T = any>(token: string, path: string, init?: { method?: string; body?: unknown }): Promise<{ status: number; body: T }>;
+  /** A call to /admin with the hub's admin key; POST when there is a body. */
+  admin<T = any>(path: string, body?: unknown): Promise<{ status: number; body: T }>;
   /** A socket that has resumed and been told `synced`; closed after the test. */
   connect(token: string): Promise<TestClient>;
 }
+
+/** The admin key of these test hubs. */
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef0123456789';
 
 export function inboxHubPerTest(databases: TestDatabases): InboxHub {
   let dir: string;
@@ -27,7 +32,7 @@ export function inboxHubPerTest(databases: TestDatabases): InboxHub {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'clinic-chat-inbox-'));
-    hub = await createHub({ port: 0, dataDir: dir, database: await databases.fresh(), blobs: 'files', logger: pino({ level: 'silent' }), gateway: { heartbeatMs: 300 } });
+    hub = await createHub({ port: 0, dataDir: dir, database: await databases.fresh(), blobs: 'files', adminKey: TEST_ADMIN_KEY, logger: pino({ level: 'silent' }), gateway: { heartbeatMs: 300 } });
     clinic = await createTestOrg(hub.ctx);
   });
 
@@ -49,6 +54,14 @@ export function inboxHubPerTest(databases: TestDatabases): InboxHub {
         method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
         headers: { Authorization: `Bearer ${token}`, ...(init.body !== undefined && { 'Content-Type': 'application/json' }) },
         ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
+      });
+      return { status: res.status, body: await res.json() };
+    },
+    async admin(path, body) {
+      const res = await fetch(`${hub.url}/admin${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { Authorization: `Bearer ${TEST_ADMIN_KEY}`, ...(body !== undefined && { 'Content-Type': 'application/json' }) },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
       });
       return { status: res.status, body: await res.json() };
     },

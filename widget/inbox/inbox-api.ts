@@ -11,6 +11,7 @@ import type {
   Note,
   SettingsResponse,
 } from '../../protocol/inbox.js';
+import type { TimelineEvent, TimelineEventsResponse } from '../../protocol/timeline.js';
 
 /** Filters of an inbox page; they combine (every one given must hold). */
 export interface InboxFilters {
@@ -155,6 +156,10 @@ export class InboxApi {
 
   setUnread(id: string, unread: boolean): Promise<unknown> {
     return this.call('POST', `/inbox/${enc(id)}/unread`, { unread });
+  }
+
+  async events(id: string): Promise<TimelineEvent[]> {
+    return (await this.call<TimelineEventsResponse>('GET', `/inbox/${enc(id)}/events`)).events;
   }
 
   async notes(id: string): Promise<Note[]> {

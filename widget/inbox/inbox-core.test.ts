@@ -305,5 +305,23 @@ describe('apiBaseOf', () => {
     expect(apiBaseOf('wss://chat.example.com/v1/ws')).toBe('https://chat.example.com/v1');
     expect(apiBaseOf('ws://127.0.0.1:8787/v1/ws?x=1')).toBe('http://127.0.0.1:8787/v1');
   });
-});
 
+  it('loads the open conversation\'s events and adds the ones made on another screen live, each once', async () => {
+    await patientSays('ana', 'Ana Ortiz', 'hello');
+    const lee = await staffInbox('dr-lee', 'Dr Lee');
+    const kim = await staffInbox('kim', 'Nurse Kim');
+    await vi.waitFor(() => expect(ids(lee.inbox)).toEqual(['ana']));
+    const id = lee.inbox.state.items[0]!.id;
+    await lee.inbox.select(id);
+    await lee.inbox.claim();
+    await vi.waitFor(() => expect(ids(kim.inbox)).toEqual(['ana']));
+    await kim.inbox.select(id);
+    expect(kim.inbox.state.events.map((e) => e.kind)).toEqual(['visit-started', 'claimed']);
+    await kim.inbox.setUrgent(true);
+    await vi.waitFor(() => expect(lee.inbox.state.events.map((e) => e.kind)).toEqual(['visit-started', 'claimed', 'urgent']));
+    expect(lee.inbox.state.events[2]!.by).toMatchObject({ name: 'Nurse Kim' });
+    // Another conversation's events do not enter this one's timeline.
+    await lee.inbox.select(null);
+    expect(lee.inbox.state.events).toEqual([]);
+  });
+});

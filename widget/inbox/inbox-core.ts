@@ -5,6 +5,7 @@
 import { nanoid } from 'nanoid';
 import type { Frame } from '../../protocol/index.js';
 import type { MentionTarget, Note } from '../../protocol/inbox.js';
+import type { TimelineEvent } from '../../protocol/timeline.js';
 import { Emitter } from '../core/emitter.js';
 import { InboxApiError, type Assignee, type InboxFilters } from './inbox-api.js';
 import { InboxListing } from './inbox-listing.js';
@@ -144,14 +145,14 @@ export class InboxCore {
     const call = ++this._selectId;
     if (previous) this.opts.socket.send({ type: 'viewing', conversation: previous.id, active: false });
     const listed = id === null ? undefined : this.s.items.find((i) => i.id === id);
-    this.set({ selected: listed ?? null, notes: [] });
+    this.set({ selected: listed ?? null, notes: [], events: [] });
     // Left: it was kept listed while in view; now the filters decide again.
     if (previous) this.list.upsert(previous);
     if (id === null) return;
     await this.guard(async () => {
-      const [entry, notes] = await Promise.all([listed ? Promise.resolve(listed) : this.opts.api.conversation(id), this.opts.api.notes(id)]);
+      const [entry, notes, events] = await Promise.all([listed ? Promise.resolve(listed) : this.opts.api.conversation(id), this.opts.api.notes(id), this.opts.api.events(id)]);
       if (call !== this._selectId) return;
-      this.set({ selected: this.s.selected ?? entry, notes });
+      this.set({ selected: this.s.selected ?? entry, notes, events: mergeEvents(events, this.s.events) });
       this.opts.socket.catchUp(entry.thread);
       this.opts.socket.send({ type: 'viewing', conversation: id, active: true });
     });
@@ -244,6 +245,9 @@ export class InboxCore {
           void this.refreshMentions();
         }
         return this.addNoteToView(frame.note);
+      case 'event':
+        if (this.s.selected?.id === frame.event.conversation) this.set({ events: mergeEvents(this.s.events, [frame.event]) });
+        return;
       case 'viewing': {
         if (!frame.staff || frame.staff.id === this.s.me?.id) return;
         const others = (this.s.viewers[frame.conversation] ?? []).filter((v) => v.id !== frame.staff!.id);
@@ -293,8 +297,8 @@ export class InboxCore {
     const call = this._selectId;
     this.opts.socket.send({ type: 'viewing', conversation: selected.id, active: true });
     await this.guard(async () => {
-      const notes = await this.opts.api.notes(selected.id);
-      if (call === this._selectId) this.set({ notes });
+      const [notes, events] = await Promise.all([this.opts.api.notes(selected.id), this.opts.api.events(selected.id)]);
+      if (call === this._selectId) this.set({ notes, events });
     });
   }
 
@@ -337,6 +341,12 @@ export class InboxCore {
   private set(patch: Partial<InboxState>): void {
     this.store.set(patch);
   }
+}
+
+/** Events by id, oldest first: a live one that came while the list was loading is kept once. */
+function mergeEvents(a: readonly TimelineEvent[], b: readonly TimelineEvent[]): TimelineEvent[] {
+  const byId = new Map([...a, ...b].map((e) => [e.id, e]));
+  return [...byId.values()].sort((x, y) => x.at - y.at || (x.id < y.id ? -1 : 1));
 }
 
 function problemText(code: string, message: string): string {

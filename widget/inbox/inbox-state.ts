@@ -2,6 +2,7 @@
 // chat, and the options it is built with.
 import type { Frame, OutgoingFrame } from '../../protocol/index.js';
 import type { DirectoryResponse, InboxCountsResponse, InboxEntry, Note, SettingsResponse } from '../../protocol/inbox.js';
+import type { TimelineEvent } from '../../protocol/timeline.js';
 import type { InboxApi, MentionEntry } from './inbox-api.js';
 
 /** The lists a staff member picks from: each is a set of filters the hub answers. */
@@ -36,6 +37,8 @@ export interface InboxState {
   /** The conversation in view. */
   readonly selected: InboxEntry | null;
   readonly notes: readonly Note[];
+  /** The conversation in view's events (assigned, closed, a call…), oldest first. */
+  readonly events: readonly TimelineEvent[];
   /** Other staff viewing each conversation now. */
   readonly viewers: Readonly<Record<string, readonly Viewer[]>>;
   readonly mentions: readonly MentionEntry[];
@@ -83,6 +86,7 @@ export const EMPTY: InboxState = {
   snippets: {},
   selected: null,
   notes: [],
+  events: [],
   viewers: {},
   mentions: [],
 };

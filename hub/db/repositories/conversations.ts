@@ -88,15 +88,20 @@ export async function awaitingReply(db: HubDatabase, orgId: string, limit: numbe
   return rows.map((r) => r.external_id);
 }
 
-/** Ends the chat of the conversation's current visit (see `onEnd`): sending in it is refused from now on. */
-export async function endVisitChat(db: HubDatabase, orgId: string, id: string, now = Date.now()): Promise<boolean> {
-  const result = await db
+/**
+ * Ends the chat of the conversation's current visit (see `onEnd`): sending in it is refused
+ * from now on. Answers the visit key ended ('' for a chat without a visit), or undefined when
+ * there is no such conversation.
+ */
+export async function endVisitChat(db: HubDatabase, orgId: string, id: string, now = Date.now()): Promise<string | undefined> {
+  const row = await db
     .updateTable('conversations')
     .set((eb) => ({ ended_visit: eb.fn.coalesce('visit', eb.val('')), ended_at: now, updated_at: now }))
     .where('org_id', '=', orgId)
     .where('id', '=', id)
+    .returning('ended_visit')
     .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  return row ? (row.ended_visit ?? '') : undefined;
 }
 
 /** The storage keys of a conversation's attachments (relay mode deletes the files with it). */

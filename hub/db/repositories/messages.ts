@@ -1,7 +1,7 @@
 // Messages and their attachments. Storing assigns the per-conversation sequence number in the
 // same transaction, and the (conversation, author, client id) key makes a resend a no-op.
 import { nanoid } from 'nanoid';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { HubDatabase } from '../database.js';
 import type { Attachment, Database, Message } from '../tables.js';
 import { onMessage, visitKey } from '../../domain/conversation-state.js';
@@ -31,6 +31,12 @@ export interface StoredMessage {
   attachments: Attachment[];
   /** True when this client id was already stored: nothing new was written. */
   duplicate: boolean;
+  /**
+   * What storing it did to the conversation: re-opened it (it was closed), began a new visit.
+   * Messages stored in the same millisecond after the one that did it say so too; the timeline
+   * records each change once.
+   */
+  changes?: { reopened: boolean; visitStarted: boolean };
 }
 
 /**
@@ -54,6 +60,10 @@ export async function storeMessageIn(trx: Transaction<Database>, input: MessageI
       updated_at: now,
       ...(inbound && { last_inbound_seq: eb('last_seq', '+', 1) }),
       ...(input.visit !== undefined && { visit: input.visit }),
+      // SET reads the row as it was: these record, in this one statement, that the message
+      // re-opened a closed conversation or began a new visit (the timeline shows both).
+      reopened_at: sql<number | null>`case when status = 'closed' then ${now} else reopened_at end`,
+      ...(input.visit !== undefined && { visit_started_at: sql<number | null>`case when visit is null or visit <> ${input.visit} or visit_started_at is null then ${now} else visit_started_at end` }),
     }))
     .where('id', '=', input.conversationId)
     .where('org_id', '=', input.orgId)
@@ -64,9 +74,10 @@ export async function storeMessageIn(trx: Transaction<Database>, input: MessageI
         eb('ended_visit', '!=', input.visit !== undefined ? eb.val(visitKey(input.visit)) : eb.fn.coalesce('visit', eb.val(''))),
       ]),
     )
-    .returning('last_seq')
+    .returning(['last_seq', 'reopened_at', 'visit_started_at'])
     .executeTakeFirst();
   if (!conversation) return { ended: true };
+  const changes = { reopened: Number(conversation.reopened_at) === now, visitStarted: input.visit !== undefined && Number(conversation.visit_started_at) === now };
   const message: Message = {
     id: `msg_${nanoid(14)}`,
     org_id: input.orgId,
@@ -109,7 +120,7 @@ export async function storeMessageIn(trx: Transaction<Database>, input: MessageI
     created_at: now,
   }));
   if (attachments.length) await trx.insertInto('attachments').values(attachments).execute();
-  return { message, attachments, duplicate: false };
+  return { message, attachments, duplicate: false, changes };
 }
 
 async function findMessageIn(trx: Transaction<Database>, input: MessageInput): Promise<StoredMessage | undefined> {

@@ -8,6 +8,7 @@ import type { ChatCore } from '../../core/chat-core.js';
 import type { ChatState, ThreadState } from '../../core/types.js';
 import { displayName } from '../../format.js';
 import type { Note } from '../../../protocol/inbox.js';
+import type { TimelineEvent } from '../../../protocol/timeline.js';
 import { ClinicChatComposer, type NoteWriting } from '../clinic-chat-composer/clinic-chat-composer.js';
 import { icons } from '../icons.js';
 import { blockedText, peerStateText } from '../peer-state-text.js';
@@ -47,6 +48,10 @@ import { MessageWindowController } from './window-controller.js';
  * @csspart typing - The "is typing" line.
  * @csspart banner - Says that the chat has ended or the patient has left.
  * @csspart note - A staff-only note in the timeline (shared inbox).
+ * @csspart event - A timeline event as a compact card (shared inbox, staff only); also `event-<kind>` (`event-assigned`, `event-call`, `event-email`…).
+ * @csspart event-text - What happened ("Dr Lee assigned this to Front desk").
+ * @csspart event-detail - A call's duration or an email's snippet.
+ * @csspart event-link - The vendor's link: a call's recording, the email.
  */
 export class ClinicChatBox extends LitElement {
   static override styles = [base, styles, messageStyles];
@@ -65,6 +70,10 @@ export class ClinicChatBox extends LitElement {
   @property({ type: Boolean, attribute: 'no-header' }) noHeader = false;
   /** The shared inbox: staff-only notes, shown in the timeline among the messages. */
   @property({ attribute: false }) notes: readonly Note[] = [];
+  /** The shared inbox: the conversation's events (assigned, closed, a call…), shown as compact cards in the timeline. */
+  @property({ attribute: false }) events: readonly TimelineEvent[] = [];
+  /** The shared inbox: the reader's staff id, so their own events read "You …". */
+  @property({ attribute: false }) readerId?: string;
   /** The shared inbox: the composer also writes notes. */
   @property({ attribute: false }) noteWriting?: NoteWriting;
   @property({ type: Boolean, reflect: true }) minimized = false;
@@ -182,7 +191,9 @@ export class ClinicChatBox extends LitElement {
                     ? html`<p class="empty">${patientView ? 'Send a message to the care team.' : 'No messages yet.'}</p>`
                     : nothing}
                 ${this.window.render(from)}
-                ${guard([thread.messages, from, this.notes], () => messageList(thread.messages, this.urlFor, from, this.notes))}
+                ${guard([thread.messages, from, this.notes, this.events, this.readerId], () =>
+                  messageList(thread.messages, this.urlFor, from, { notes: this.notes, events: this.events, ...(this.readerId && { me: this.readerId }) }),
+                )}
               </div>
               <p part="typing" aria-live="off" title=${typing || nothing}>${typing}</p>
               ${blocked ? html`<p part="banner" role="status">${blocked}</p>` : nothing}

@@ -79,4 +79,34 @@ export const messageStyles = css`
     font-size: 0.78em;
     opacity: 0.85;
   }
+  /* A timeline event (shared inbox): a compact centred card, quieter than a message. */
+  [part~='event'] {
+    align-self: center;
+    display: flex;
+    flex-wrap: wrap;
+    align-items: baseline;
+    justify-content: center;
+    gap: 2px 8px;
+    max-width: 90%;
+    padding: 4px 12px;
+    border: 1px solid var(--_border-color);
+    border-radius: 999px;
+    font-size: 0.82em;
+    color: var(--_muted-color);
+    text-align: center;
+    overflow-wrap: anywhere;
+  }
+  [part~='event-call'],
+  [part~='event-email'] {
+    border-radius: 8px;
+  }
+  [part~='event-text'] {
+    color: var(--_color);
+  }
+  [part~='event-detail'] {
+    flex-basis: 100%;
+  }
+  [part~='event-link'] {
+    color: var(--_accent);
+  }
 `;

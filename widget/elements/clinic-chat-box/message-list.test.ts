@@ -120,6 +120,36 @@ describe('the look of the message log of <clinic-chat-box>', () => {
     expect(rows(el).map((r) => r.getAttribute('part')!.includes('group-first'))).to.deep.equal([true, true]);
   });
 
+  it('places timeline events as compact cards among messages and notes, with their words, detail and a safe link', async () => {
+    const { provider, patients } = await clinic(['ana']);
+    provider.open('ana');
+    await patients.ana.send('one');
+    await new Promise((r) => setTimeout(r, 20));
+    await patients.ana.send('two');
+    await waitUntil(() => provider.state.threads[0].messages.length === 2);
+    const [first, second] = provider.state.threads[0].messages;
+    const el = await providerBox(provider, 'ana');
+    const lee = { kind: 'staff' as const, id: 'stf_lee', name: 'Dr Lee' };
+    el.notes = [{ id: 'n1', conversation: 'c', clientId: 'n1', author: { id: 'stf_kim', name: 'Nurse Kim' }, text: 'a note', at: first.at + 2, mentions: [] }];
+    el.events = [
+      { id: 'e1', conversation: 'c', kind: 'claimed', at: first.at + 1, by: lee },
+      { id: 'e2', conversation: 'c', kind: 'call', at: second.at + 1, by: { kind: 'vendor', name: 'Clinic' }, call: { outcome: 'Left a voicemail', durationSec: 95, recordingUrl: 'https://vendor.example/rec/1' } },
+    ];
+    el.readerId = 'stf_lee';
+    await el.updateComplete;
+
+    const order = [...el.shadowRoot!.querySelectorAll('[part~="message"] [part="text"], [part~="note"] [part="text"], [part~="event-text"]')].map((n) => n.textContent);
+    expect(order).to.deep.equal(['one', 'You claimed this', 'a note', 'two', 'Call · Left a voicemail']);
+    const call = el.shadowRoot!.querySelector('[part~="event-call"]')!;
+    expect(call.querySelector('[part="event-detail"]')!.textContent).to.equal('1 min 35 s');
+    const link = call.querySelector<HTMLAnchorElement>('[part="event-link"]')!;
+    expect(link.href).to.equal('https://vendor.example/rec/1');
+    expect(link.rel).to.equal('noopener noreferrer');
+    // An event ends an author group, as a note does.
+    expect(rows(el).map((r) => r.getAttribute('part')!.includes('group-first'))).to.deep.equal([true, true]);
+    await expect(el).to.be.accessible();
+  });
+
   it('shows a status without a time as the status alone, with no separator dot before it', async () => {
     const { provider, patients } = await clinic(['ana']);
     provider.open('ana');

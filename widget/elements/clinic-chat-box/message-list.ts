@@ -5,9 +5,11 @@ import { html, nothing } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Note } from '../../../protocol/inbox.js';
+import type { TimelineEvent } from '../../../protocol/timeline.js';
 import type { AttachmentView, ChatMessage, FailReason } from '../../core/types.js';
 import { displayName, formatBytes } from '../../format.js';
 import { icons } from '../icons.js';
+import { renderEvent } from './event-card.js';
 
 const STATUS_TEXT = { sending: 'Sending…', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not sent' } as const;
 const REASON_TEXT: Record<FailReason, string> = {
@@ -37,6 +39,23 @@ interface NoteRow {
   readonly day: string | undefined;
 }
 
+interface EventRow {
+  readonly event: TimelineEvent;
+  readonly day: string | undefined;
+}
+
+/** What the shared inbox places among the messages by time: staff-only notes and events. */
+type Aside = Note | TimelineEvent;
+
+/** The shared inbox's part of the timeline: notes, events, and who reads them (their staff id, for "You"). */
+export interface Asides {
+  readonly notes: readonly Note[];
+  readonly events: readonly TimelineEvent[];
+  readonly me?: string;
+}
+
+const NO_ASIDES: Asides = { notes: [], events: [] };
+
 interface Row {
   readonly m: ChatMessage;
   /** The date separator above this message ("Today", "Yesterday", a date), when its day starts here. */
@@ -47,29 +66,30 @@ interface Row {
 
 /**
  * The rows of a thread's log from message `from` on, keyed by message id, with the staff-only
- * notes of that stretch (shared inbox) placed by time. Consecutive messages of one author on
- * one day form a group: the name and avatar on the first, the time on the last; a note ends a group.
+ * notes and events of that stretch (shared inbox) placed by time. Consecutive messages of one
+ * author on one day form a group: the name and avatar on the first, the time on the last; a
+ * note or an event ends a group.
  */
-export function messageList(messages: readonly ChatMessage[], urlFor: UrlFor, from = 0, notes: readonly Note[] = [], now = Date.now()) {
+export function messageList(messages: readonly ChatMessage[], urlFor: UrlFor, from = 0, asides: Asides = NO_ASIDES, now = Date.now()) {
   const today = startOfDay(now);
-  const items = withNotes(messages, from, notes);
-  const rows: Array<Row | NoteRow> = [];
+  const items = withAsides(messages, from, asides);
+  const rows: Array<Row | NoteRow | EventRow> = [];
   // A window's first row groups with the message above it, as it would in the whole thread.
   let previousDay = from > 0 ? dayOf(messages[from - 1]) : -1;
-  let prev: ChatMessage | Note | undefined = from > 0 ? messages[from - 1] : undefined;
+  let prev: ChatMessage | Aside | undefined = from > 0 ? messages[from - 1] : undefined;
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
     const day = dayOf(item);
     const label = day === previousDay ? undefined : dayLabel(day, today);
-    if (isNote(item)) {
-      rows.push({ note: item, day: label });
+    if (isAside(item)) {
+      rows.push('kind' in item ? { event: item, day: label } : { note: item, day: label });
     } else {
       const next = items[i + 1];
       rows.push({
         m: item,
         day: label,
-        first: !prev || isNote(prev) || prev.from.id !== item.from.id || day !== previousDay,
-        last: !next || isNote(next) || next.from.id !== item.from.id || dayOf(next) !== day,
+        first: !prev || isAside(prev) || prev.from.id !== item.from.id || day !== previousDay,
+        last: !next || isAside(next) || next.from.id !== item.from.id || dayOf(next) !== day,
       });
     }
     prev = item;
@@ -77,20 +97,25 @@ export function messageList(messages: readonly ChatMessage[], urlFor: UrlFor, fr
   }
   return repeat(
     rows,
-    (r) => ('note' in r ? `note:${r.note.id}` : r.m.id),
-    (r) => ('note' in r ? guard([r.note, r.day], () => renderNote(r)) : guard([r.m, r.day, r.first, r.last], () => renderRow(r, urlFor))),
+    (r) => ('note' in r ? `note:${r.note.id}` : 'event' in r ? `event:${r.event.id}` : r.m.id),
+    (r) =>
+      'note' in r
+        ? guard([r.note, r.day], () => renderNote(r))
+        : 'event' in r
+          ? guard([r.event, r.day, asides.me], () => html`${separator(r.day)}${renderEvent(r.event, asides.me)}`)
+          : guard([r.m, r.day, r.first, r.last], () => renderRow(r, urlFor)),
   );
 }
 
-const isNote = (item: ChatMessage | Note): item is Note => 'author' in item;
+const isAside = (item: ChatMessage | Aside): item is Aside => 'conversation' in item;
 
-/** Messages from `from` on, with the notes written since the first of them placed before the first later message. */
-function withNotes(messages: readonly ChatMessage[], from: number, notes: readonly Note[]): ReadonlyArray<ChatMessage | Note> {
+/** Messages from `from` on, with the notes and events since the first of them placed before the first later message. */
+function withAsides(messages: readonly ChatMessage[], from: number, { notes, events }: Asides): ReadonlyArray<ChatMessage | Aside> {
   const shown = from > 0 ? messages.slice(from) : messages;
-  if (notes.length === 0) return shown;
+  if (notes.length === 0 && events.length === 0) return shown;
   const since = from > 0 ? (messages[from]?.at ?? Infinity) : -Infinity;
-  const pending = notes.filter((n) => n.at >= since);
-  const out: Array<ChatMessage | Note> = [];
+  const pending = [...notes, ...events].filter((n) => n.at >= since).sort((a, b) => a.at - b.at);
+  const out: Array<ChatMessage | Aside> = [];
   let n = 0;
   for (const m of shown) {
     while (n < pending.length && pending[n].at <= m.at) out.push(pending[n++]);
@@ -100,10 +125,14 @@ function withNotes(messages: readonly ChatMessage[], from: number, notes: readon
   return out;
 }
 
+function separator(day: string | undefined) {
+  return day ? html`<p part="date-separator" role="separator" aria-label=${day}>${day}</p>` : nothing;
+}
+
 function renderNote({ note, day }: NoteRow) {
   const at = new Date(note.at);
   const author = displayName(note.author.name);
-  return html`${day ? html`<p part="date-separator" role="separator" aria-label=${day}>${day}</p>` : nothing}<div part="note">
+  return html`${separator(day)}<div part="note">
       <span class="note-label">Internal note · ${author}</span>
       <span part="text">${linkify(note.text)}</span>
       <time part="time" datetime=${at.toISOString()}>${timeFormat.format(at)}</time>
@@ -173,8 +202,8 @@ export function initials(name: string): string {
 }
 
 // A message's day, computed once per message object (a render walks every message).
-const days = new WeakMap<ChatMessage | Note, number>();
-function dayOf(m: ChatMessage | Note): number {
+const days = new WeakMap<ChatMessage | Aside, number>();
+function dayOf(m: ChatMessage | Aside): number {
   let day = days.get(m);
   if (day === undefined) days.set(m, (day = startOfDay(m.at)));
   return day;

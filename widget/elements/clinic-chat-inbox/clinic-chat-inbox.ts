@@ -196,6 +196,8 @@ export class ClinicChatInbox extends LitElement {
                       .state=${chatState}
                       .thread=${thread}
                       .notes=${state.notes}
+                      .events=${state.events}
+                      .readerId=${state.me?.id}
                       .noteWriting=${this.notesWriting}
                     ></clinic-chat-box>`
                   : html`<p part="placeholder">Loading the conversation…</p>`}`
