@@ -93,6 +93,9 @@ describe('the shared inbox with two staff members and patients', () => {
     await header(kim).getByText('Dr. Lee is handling this conversation.').waitFor(within);
     expect(await header(kim).getByRole('button', { name: "I'm handling this" }).isDisabled()).toBe(true);
     await row(kim, 'Grace Mensah').getByText('Claimed: Dr. Lee').waitFor(within);
+    // The claim is in both timelines as an event card, in each reader's words.
+    await timeline(lee).locator('[part~="event-claimed"]', { hasText: 'You claimed this' }).waitFor(SETTLE);
+    await timeline(kim).locator('[part~="event-claimed"]', { hasText: 'Dr. Lee claimed this' }).waitFor(within);
 
     // Escape from the conversation (focus is on Release) goes back to the list: no longer viewing.
     await header(lee).getByRole('button', { name: 'Release' }).focus();
