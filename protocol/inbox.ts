@@ -23,6 +23,8 @@ export const InboxItemSchema = v.object({
   urgency: v.pipe(v.number(), v.integer()),
   /** The chat of the current visit has ended: no more sending in it. */
   ended: v.boolean(),
+  /** When the patient opted out of messages (permanent): staff replies are refused with `opted-out`. */
+  optedOutAt: v.nullable(TimeSchema),
   lastAuthor: v.nullable(v.picklist(['patient', 'staff', 'system'])),
   preview: v.nullable(v.pipe(v.string(), v.maxLength(200))),
   lastMessageAt: v.nullable(TimeSchema),

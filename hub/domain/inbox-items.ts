@@ -14,6 +14,7 @@ export function inboxItem(row: InboxRow): InboxItem {
     claimedBy: row.claimed_by_staff_id,
     urgency: row.urgency,
     ended: isEnded(row),
+    optedOutAt: row.opted_out_at == null ? null : Number(row.opted_out_at),
     lastAuthor: row.last_author_kind,
     preview: row.last_preview,
     lastMessageAt: row.last_message_at,

@@ -40,6 +40,7 @@ import { visibleConversation } from '../domain/access.js';
 import type { EventInput } from '../db/repositories/events.js';
 import { Timeline, assignKind, assigneeWho, staffWho } from '../domain/timeline.js';
 import { decodeCursor, encodeCursor, inboxEntry } from '../domain/inbox-items.js';
+import { optOut } from '../domain/opt-out.js';
 import type { UserEnv } from '../http/auth.js';
 import { httpError } from '../http/errors.js';
 import { parseBody, parseQuery } from '../http/validate.js';
@@ -205,6 +206,12 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
       await reopenConversation(ctx.db, identity.orgId, conversation.id);
       await act(identity, 'conversation.reopen', conversation.id, conversation.status === 'open' ? undefined : { kind: 'reopened' });
       return c.json({ status: 'open' });
+    })
+    .post('/:id/opt-out', async (c) => {
+      const identity = staffOnly(c);
+      const conversation = await conversationOf(c, identity);
+      await optOut(ctx.db, live, identity, conversation);
+      return c.json({ optedOut: true });
     })
     .post('/:id/urgency', async (c) => {
       const identity = staffOnly(c);

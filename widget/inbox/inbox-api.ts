@@ -128,6 +128,11 @@ export class InboxApi {
     return this.call('POST', `/inbox/${enc(id)}/reopen`);
   }
 
+  /** Permanent: the patient of that conversation gets no more messages from the team. */
+  optOut(id: string): Promise<unknown> {
+    return this.call('POST', `/inbox/${enc(id)}/opt-out`);
+  }
+
   setUrgent(id: string, urgent: boolean): Promise<unknown> {
     return this.call('POST', `/inbox/${enc(id)}/urgency`, { urgent });
   }

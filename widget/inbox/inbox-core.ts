@@ -181,6 +181,11 @@ export class InboxCore {
     return this.act((id) => this.opts.api.reopen(id));
   }
 
+  /** Opts the patient out of messages, permanently; replies are refused from then on, notes are not. */
+  optOut(): Promise<void> {
+    return this.act((id) => this.opts.api.optOut(id));
+  }
+
   /** Urgent conversations sort first in every list, for the whole team. */
   setUrgent(urgent: boolean): Promise<void> {
     return this.act((id) => this.opts.api.setUrgent(id, urgent));

@@ -40,6 +40,7 @@ export interface InboxRow {
   patient_external_id: string;
   patient_name: string;
   location_id: string | null;
+  opted_out_at: number | null;
   status: 'open' | 'closed';
   assignee_staff_id: string | null;
   assignee_list_id: string | null;
@@ -168,6 +169,7 @@ export async function inboxPage(
       'patients.external_id as patient_external_id',
       'patients.name as patient_name',
       'patients.location_id',
+      'patients.opted_out_at',
       'conversations.status',
       'conversations.assignee_staff_id',
       'conversations.assignee_list_id',

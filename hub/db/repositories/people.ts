@@ -53,6 +53,18 @@ export function getPatientByExternalId(db: HubDatabase, orgId: string, externalI
   return db.selectFrom('patients').selectAll().where('org_id', '=', orgId).where('external_id', '=', externalId).executeTakeFirst();
 }
 
+/** Marks the patient opted out, once: true when this call did it, false when they already were. */
+export async function optOutPatient(db: HubDatabase, orgId: string, patientId: string, now = Date.now()): Promise<boolean> {
+  const result = await db
+    .updateTable('patients')
+    .set({ opted_out_at: now })
+    .where('org_id', '=', orgId)
+    .where('id', '=', patientId)
+    .where('opted_out_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 export function getStaff(db: HubDatabase, orgId: string, id: string): Promise<Staff | undefined> {
   return db.selectFrom('staff').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
 }

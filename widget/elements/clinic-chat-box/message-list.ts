@@ -16,7 +16,7 @@ const REASON_TEXT: Record<FailReason, string> = {
   'too-large': 'too large',
   'chat-ended': 'the chat has ended',
   'not-allowed': 'not allowed',
-  'opted-out': 'this patient has opted out of messages',
+  'opted-out': 'opted out',
   'unsupported-type': 'that kind of file cannot be sent',
   'not-found': 'this patient is unknown to the chat service',
   invalid: 'the message was refused as malformed',

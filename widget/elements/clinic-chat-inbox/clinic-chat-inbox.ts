@@ -55,6 +55,10 @@ import { renderSettings, type SettingsActions } from './inbox-settings.js';
  * @csspart conversation-actions - Claim or release, assign, close or reopen, mark unread.
  * @csspart problem - What went wrong (a claim someone else won, the hub unreachable).
  * @csspart placeholder - Shown while no conversation is open.
+ * @csspart opted-out - Says the patient opted out of messages (permanent): replies are not sent, notes still are.
+ * @csspart opt-out - The opt-out control, with its confirm step; gone once opted out.
+ * @csspart opt-out-button - Opens the confirm step ("Opt out of messages").
+ * @csspart opt-out-confirm - Opts the patient out, permanently.
  * @csspart urgent-button - Marks the conversation urgent (or not): urgent sorts first for everyone.
  * @csspart settings-button - Admins: opens the inbox settings.
  * @csspart settings - The settings panel: teams and their members, who is told about Unassigned.
@@ -114,6 +118,7 @@ export class ClinicChatInbox extends LitElement {
     reopen: () => void this.session.inbox?.reopen(),
     markUnread: () => void this.markUnread(),
     urgent: (on) => void this.session.inbox?.setUrgent(on),
+    optOut: () => void this.session.inbox?.optOut(),
     dismissMentions: () => void this.session.inbox?.dismissMentionsHere(),
   };
 

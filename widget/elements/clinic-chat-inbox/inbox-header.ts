@@ -1,5 +1,5 @@
 // The header of the conversation in view: the patient, where they are, who else is viewing,
-// and the inbox's actions (claim or release, assign, close or reopen, mark unread, back).
+// and the inbox's actions (claim or release, assign, close or reopen, mark unread, opt out, back).
 import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import type { InboxEntry } from '../../../protocol/inbox.js';
@@ -18,6 +18,7 @@ export interface HeaderActions {
   reopen(): void;
   markUnread(): void;
   urgent(on: boolean): void;
+  optOut(): void;
   dismissMentions(): void;
 }
 
@@ -48,6 +49,9 @@ export function renderHeader(entry: InboxEntry, state: InboxState, thread: Threa
           <button part="dismiss-mention-button" type="button" @click=${() => act.dismissMentions()}>Dismiss</button>
         </p>`
       : nothing}
+    ${entry.optedOutAt !== null
+      ? html`<p part="opted-out" role="note"><strong>Opted out</strong> of messages: replies to ${name} will not be sent. Internal notes can still be written.</p>`
+      : nothing}
     ${entry.claimedBy && !mine ? html`<p part="claimed">${nameOf(entry.claimedBy)} is handling this conversation.</p>` : nothing}
     <div part="conversation-actions" role="group" aria-label="Conversation actions">
       ${entry.status === 'open'
@@ -74,6 +78,13 @@ export function renderHeader(entry: InboxEntry, state: InboxState, thread: Threa
         : html`<button part="reopen-button" type="button" @click=${() => act.reopen()}>Reopen</button>`}
       <button part="urgent-button" type="button" aria-pressed=${entry.urgency > 0 ? 'true' : 'false'} @click=${() => act.urgent(!(entry.urgency > 0))}>Urgent</button>
       <button part="unread-button" type="button" @click=${() => act.markUnread()}>Mark unread</button>
+      ${entry.optedOutAt === null
+        ? html`<details part="opt-out">
+            <summary part="opt-out-button">Opt out of messages</summary>
+            <p>${name} will get no more messages from the team. This is permanent: it cannot be undone.</p>
+            <button part="opt-out-confirm" type="button" @click=${() => act.optOut()}>Opt out permanently</button>
+          </details>`
+        : nothing}
     </div>
   </div>`;
 }
