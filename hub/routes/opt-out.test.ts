@@ -43,6 +43,9 @@ eachDialect((databases) => {
       const audits = await hub.ctx.db.selectFrom('audit_log').selectAll().where('action', '=', 'patient.opt-out').execute();
       expect(audits).toHaveLength(1);
       expect(JSON.stringify(audits)).not.toContain('stop texting me');
+      // In the timeline once, with who did it.
+      const events = (await api<{ events: Array<{ kind: string; by: { name: string } }> }>(lee, `/inbox/${before.id}/events`)).body.events.filter((e) => e.kind === 'opted-out');
+      expect(events).toMatchObject([{ kind: 'opted-out', by: { name: 'Dr lee' } }]);
 
       const dr = await connect(lee);
       dr.send({ type: 'message', id: 'r1', thread: 'ana', from: { id: 'lee', name: 'x', role: 'provider' }, text: 'are you sure?', at: Date.now(), clock: 2 });
