@@ -6,6 +6,7 @@ import * as core from './migrations/2026-11-21T00-00-00-core.js';
 import * as blobs from './migrations/2026-12-02T00-00-00-blobs.js';
 import * as inbox from './migrations/2026-12-03T00-00-00-inbox.js';
 import * as search from './migrations/2026-12-03T12-00-00-search.js';
+import * as retention from './migrations/2026-12-04T02-00-00-retention.js';
 import { postgresDialect, type PostgresOptions } from './postgres.js';
 import { sqliteDialect } from './sqlite.js';
 import type { Database } from './tables.js';
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-02T00-00-00-blobs': blobs,
   '2026-12-03T00-00-00-inbox': inbox,
   '2026-12-03T12-00-00-search': search,
+  '2026-12-04T02-00-00-retention': retention,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
