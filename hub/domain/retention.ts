@@ -48,3 +48,24 @@ export async function purgeExpired(ctx: Pick<HubContext, 'db' | 'blobs' | 'log'>
   if (result.size) await compactSearchIndex(ctx.db);
   return result;
 }
+
+/**
+ * Runs the purge every `everyMs` (unref'd: it never keeps the process alive). A run still going
+ * when the next is due is not doubled; `stop` waits for a running one. Several hubs on one
+ * PostgreSQL may each run it: a conversation is deleted once, the others find nothing.
+ */
+export function startPurgeTimer(ctx: Pick<HubContext, 'db' | 'blobs' | 'log'>, everyMs: number): { stop(): Promise<void> } {
+  let running: Promise<unknown> | undefined;
+  const timer = setInterval(() => {
+    running ??= purgeExpired(ctx)
+      .catch((error: unknown) => ctx.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'retention purge failed'))
+      .finally(() => (running = undefined));
+  }, everyMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
