@@ -2,7 +2,7 @@
 // table in the hub's database (shared by every hub on one PostgreSQL), or memory in relay
 // mode. A put is durable (fsynced or committed) before it resolves, so the database row that
 // names it can be committed after it.
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { HubDatabase } from './db/database.js';
 import { deleteBlob, getBlob, putBlob } from './db/repositories/blobs.js';
@@ -36,6 +36,21 @@ export class FileBlobStore implements BlobStore {
     } catch {
       return undefined;
     }
+  }
+
+  /** Overwrites the file with zeros before unlinking it, so its bytes do not stay in the freed blocks (see docs/retention.md for what a filesystem may still keep). */
+  async delete(key: string): Promise<void> {
+    const path = this.path(key);
+    const handle = await open(path, 'r+').catch(() => undefined);
+    if (!handle) return;
+    try {
+      const { size } = await handle.stat();
+      await handle.write(new Uint8Array(size), 0, size, 0);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rm(path, { force: true });
   }
 
   private path(key: string): string {

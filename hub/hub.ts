@@ -11,6 +11,7 @@ import type { HubContext } from './context.js';
 import { openDatabase, type HubDatabase } from './db/database.js';
 import { isPostgresUrl } from './db/dialect.js';
 import { DatabaseHealth } from './domain/database-health.js';
+import { startPurgeTimer } from './domain/retention.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { createLogger } from './log.js';
 import { Gateway, type GatewayOptions } from './realtime/gateway.js';
@@ -52,6 +53,11 @@ export interface HubOptions {
    * share one PostgreSQL database too). A URL or options; default none (one hub).
    */
   redis?: string | RedisOptions;
+  /**
+   * How often the retention purge runs (see docs/retention.md), ms; 0 turns it off. Default
+   * hourly; off in relay mode, which keeps nothing.
+   */
+  purgeEveryMs?: number;
 }
 
 export interface Hub {
@@ -139,12 +145,15 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     );
     server.once('error', reject);
   });
+  const purgeEveryMs = ephemeral ? 0 : (options.purgeEveryMs ?? 3600_000);
+  const purge = purgeEveryMs > 0 ? startPurgeTimer(ctx, purgeEveryMs) : undefined;
   const base = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   log.info({ port, mode: ephemeral ? 'relay' : 'persistent', database: isPostgresUrl(location) ? 'postgres' : 'sqlite', blobs }, 'hub listening');
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      await purge?.stop();
       await gateway.close();
       await scale.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

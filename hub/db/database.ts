@@ -7,6 +7,7 @@ import * as blobs from './migrations/2026-12-02T00-00-00-blobs.js';
 import * as inbox from './migrations/2026-12-03T00-00-00-inbox.js';
 import * as search from './migrations/2026-12-03T12-00-00-search.js';
 import * as timeline from './migrations/2026-12-04T00-00-00-timeline.js';
+import * as retention from './migrations/2026-12-04T02-00-00-retention.js';
 import { postgresDialect, type PostgresOptions } from './postgres.js';
 import { sqliteDialect } from './sqlite.js';
 import type { Database } from './tables.js';
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-03T00-00-00-inbox': inbox,
   '2026-12-03T12-00-00-search': search,
   '2026-12-04T00-00-00-timeline': timeline,
+  '2026-12-04T02-00-00-retention': retention,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -40,5 +40,8 @@ export function sqliteDialect(path: string): SqliteDialect {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // Deleted rows are overwritten with zeros, not just unlinked: a purged message's text must not
+  // linger in free pages of the file (see docs/retention.md).
+  sqlite.pragma('secure_delete = ON');
   return new SqliteDialect({ database: withStatementCache(sqlite) });
 }

@@ -8,6 +8,8 @@ export type KeyAlg = 'HS256' | 'ES256' | 'RS256';
 export interface OrgsTable {
   id: string;
   name: string;
+  /** Days a closed conversation is kept before the purge deletes it; null = kept forever. */
+  retention_days: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: number;
 }
 
@@ -89,6 +91,8 @@ export interface ConversationsTable {
   claimed_by_staff_id: ColumnType<string | null, string | null | undefined, string | null>;
   claimed_at: ColumnType<number | null, number | null | undefined, number | null>;
   closed_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** 1 = on legal hold: the purge keeps it whatever the org's retention. */
+  legal_hold: ColumnType<number, number | undefined, number>;
   /** Who wrote the last message; 'patient' = waiting for an answer. */
   last_author_kind: ColumnType<'patient' | 'staff' | 'system' | null, 'patient' | 'staff' | 'system' | null | undefined, 'patient' | 'staff' | 'system' | null>;
   /** The start of the last message, for the inbox row. */

@@ -4,7 +4,7 @@ import type { HubDatabase } from '../database.js';
 import type { KeyAlg, Org, OrgKey } from '../tables.js';
 
 export async function createOrg(db: HubDatabase, input: { id?: string; name: string }, now = Date.now()): Promise<Org> {
-  const org = { id: input.id ?? `org_${nanoid(12)}`, name: input.name, created_at: now };
+  const org: Org = { id: input.id ?? `org_${nanoid(12)}`, name: input.name, retention_days: null, created_at: now };
   await db.insertInto('orgs').values(org).execute();
   return org;
 }
