@@ -4,6 +4,7 @@
 import * as v from 'valibot';
 import { LIMITS } from './limits.js';
 import { IdSchema, TimeSchema, Version } from './primitives.js';
+import type { Permission } from './permissions.js';
 
 const Count = v.pipe(v.number(), v.integer(), v.minValue(0));
 const Name = v.pipe(v.string(), v.maxLength(LIMITS.nameChars));
@@ -173,7 +174,7 @@ export interface InboxCountsResponse {
 
 export interface DirectoryResponse {
   /** The caller's own staff id (the ids assignment and claims use). */
-  me: { id: string; role: 'staff' | 'admin'; notifyUnassigned: boolean };
+  me: { id: string; role: 'staff' | 'admin'; notifyUnassigned: boolean; permissions: Permission[] };
   staff: Array<{ id: string; externalId: string; name: string }>;
   lists: Array<{ id: string; name: string; members: string[] }>;
   /** The org's locations (clinics, sites): the inbox filters by the patient's. */

@@ -7,3 +7,4 @@ export * from './inbox.js';
 export * from './timeline.js';
 export * from './codec.js';
 export * from './attachments.js';
+export * from './permissions.js';

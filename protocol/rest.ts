@@ -5,6 +5,7 @@ import * as v from 'valibot';
 import { IdSchema } from './frames.js';
 import { LIMITS } from './limits.js';
 import type { ErrorCode } from './errors.js';
+import type { Permission } from './permissions.js';
 
 export const REST_LIMITS = {
   /** Largest request body the hub reads; bigger ones are refused with `too-large` before parsing. */
@@ -123,6 +124,8 @@ export interface MeResponse {
   lists: string[];
   /** Token expiry, epoch ms: refresh before this. */
   expiresAt: number;
+  /** What the caller's role grants (protocol/permissions.ts); empty for patients. */
+  permissions: Permission[];
 }
 
 export interface ConversationSummary {

@@ -1,6 +1,7 @@
 // Who is calling: what a verified token says, resolved to the org's own records.
 // Every query the hub makes on a caller's behalf is scoped by `orgId` from here.
 import type { Peer } from '../../protocol/index.js';
+import type { Permission } from '../../protocol/permissions.js';
 
 export type TokenRole = 'patient' | 'staff' | 'admin';
 
@@ -20,6 +21,8 @@ export interface Identity {
   lists: string[];
   /** Token expiry, epoch ms. */
   expiresAt: number;
+  /** What the role grants (hub/auth/permissions.ts); none for patients. */
+  permissions: readonly Permission[];
 }
 
 /** How the widget sees this identity. */

@@ -11,6 +11,7 @@ import { getKey } from '../db/repositories/orgs.js';
 import { upsertPatient, upsertStaff } from '../db/repositories/people.js';
 import type { OrgKey } from '../db/tables.js';
 import type { Identity, TokenRole } from './identity.js';
+import { permissionsOfRole } from './permissions.js';
 
 /** Why a token was refused: short, fixed phrases that never quote the token or its claims. */
 export type AuthFailure =
@@ -162,6 +163,7 @@ export async function resolveIdentity(ctx: HubContext, token: VerifiedToken): Pr
     ...(token.visit !== undefined && { visit: token.visit }),
     lists: token.lists,
     expiresAt: token.expiresAt,
+    permissions: permissionsOfRole(token.role),
   };
   const kind = token.role === 'patient' ? 'patient' : 'staff';
   // A person seen moments ago with the same name and role needs no write: REST calls and

@@ -7,6 +7,7 @@
 import type { WebSocket } from 'ws';
 import { decodeFrame, type ErrorCode, type OutgoingFrame } from '../../protocol/index.js';
 import { peerOf, type Identity } from '../auth/identity.js';
+import { can } from '../auth/permissions.js';
 import { AuthError, resolveIdentity, verifyClaims, type VerifiedToken } from '../auth/tokens.js';
 import type { HubContext } from '../context.js';
 import { attachmentKeysOf, deleteConversation } from '../db/repositories/conversations.js';
@@ -30,6 +31,9 @@ import { Uploads } from './uploads.js';
 import { Ingest } from './ingest.js';
 import { ThreadSignals } from './thread-signals.js';
 import { Timeline } from '../domain/timeline.js';
+
+/** Frames by which staff write into a thread (`chats.write`); receipts and resume only read. */
+const STAFF_WRITES: ReadonlySet<string> = new Set(['message', 'chunk', 'typing', 'ended']);
 
 export interface GatewayOptions {
   /** A socket must authenticate within this time. */
@@ -217,6 +221,11 @@ export class Gateway {
     if (frame.type === 'auth') return this.authenticate(session, frame.token);
     const identity = session.identity;
     if (!identity) return this.refuse(session, 'unauthorized', 'the first frame must be auth', CLOSE.unauthorized);
+    if (identity.kind === 'staff' && STAFF_WRITES.has(frame.type) && !can(identity, 'chats.write')) {
+      const ref = frame.type === 'message' ? frame.id : undefined;
+      session.send({ type: 'error', code: 'forbidden', message: 'your role does not grant chats.write', ...(ref && { ref }) });
+      return;
+    }
     switch (frame.type) {
       case 'message':
         return this.admission.message(session, frame, () => this.ingest.message(session, identity, frame));
@@ -268,6 +277,8 @@ export class Gateway {
       return this.refuse(session, 'forbidden', 'this origin may not connect for this organisation', CLOSE.forbidden);
     }
     const identity = await resolveIdentity(this.ctx, claims);
+    // A staff socket receives every conversation of the org: it needs the right to read them.
+    if (identity.kind === 'staff' && !can(identity, 'chats.read')) return this.refuse(session, 'forbidden', 'your role does not grant chats.read', CLOSE.forbidden);
     // Closed while the token was being checked (auth timeout, shutdown): register nothing.
     if (session.closed) return;
     const current = session.identity;

@@ -118,7 +118,7 @@ eachDialect((databases) => {
     it('answers with the caller as the widget sees them', async () => {
       const patient = await getJson('/v1/me', a.tokens.ana);
       expect(patient.status).toBe(200);
-      expect(patient.body).toEqual({ me: { id: 'ana', name: 'Ana Ortiz', role: 'patient' }, org: 'org-a', tokenRole: 'patient', visit: 'visit-1', lists: [], expiresAt: expect.any(Number) });
+      expect(patient.body).toEqual({ me: { id: 'ana', name: 'Ana Ortiz', role: 'patient' }, org: 'org-a', tokenRole: 'patient', visit: 'visit-1', lists: [], expiresAt: expect.any(Number), permissions: [] });
       expect(patient.headers.get('Cache-Control')).toBe('private, no-store');
       const staff = await getJson('/v1/me', a.tokens.staff);
       expect(staff.body.me).toEqual({ id: 'dr-lee', name: 'Dr Lee', role: 'provider' });

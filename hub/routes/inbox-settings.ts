@@ -1,10 +1,13 @@
-// /v1/inbox/settings: the inbox's own settings panel, for staff whose token says `admin`.
+// /v1/inbox/settings: the inbox's own settings panel, for staff whose role grants `lists.manage`
+// (teams) or `settings.manage` (the rest).
 // Teams (lists) and their members, and who is told about messages in Unassigned conversations.
 // The admin key API (/admin) can do the same; this is for the clinic's own admins, from the inbox.
 // Every change is audited (ids only) and every staff client reloads its directory live.
 import { Hono, type Context } from 'hono';
 import { ListBody, NotifyUnassignedBody, type SettingsResponse } from '../../protocol/inbox.js';
 import type { Identity } from '../auth/identity.js';
+import { can, requirePermission } from '../auth/permissions.js';
+import type { Permission } from '../../protocol/permissions.js';
 import type { HubContext } from '../context.js';
 import { audit } from '../db/repositories/audit.js';
 import { addListMember, createList, deleteList, listStaff, listsWithMembers, removeListMember, renameList, setNotifyUnassigned } from '../db/repositories/people.js';
@@ -14,10 +17,10 @@ import { parseBody } from '../http/validate.js';
 import type { InboxLive } from '../realtime/inbox-live.js';
 
 export function inboxSettingsApp(ctx: HubContext, live: InboxLive) {
-  const adminOnly = (c: Context<UserEnv>): Identity => {
+  /** The caller, if their role grants the permission (403 otherwise, and for patients). */
+  const staffWith = (c: Context<UserEnv>, permission: Permission): Identity => {
     const identity = c.get('identity');
-    if (identity.kind !== 'staff') throw httpError(403, 'forbidden', 'the inbox is for the care team');
-    if (identity.role !== 'admin') throw httpError(403, 'forbidden', 'only an admin changes the inbox settings');
+    requirePermission(identity, permission);
     return identity;
   };
   const changed = async (identity: Identity, action: string, subject: { type: string; id: string }, detail?: Record<string, string | boolean>) => {
@@ -27,7 +30,7 @@ export function inboxSettingsApp(ctx: HubContext, live: InboxLive) {
 
   return new Hono<UserEnv>()
     .get('/', async (c) => {
-      const identity = adminOnly(c);
+      const identity = staffWith(c, can(c.get('identity'), 'lists.manage') ? 'lists.manage' : 'settings.manage');
       const [lists, staff] = await Promise.all([listsWithMembers(ctx.db, identity.orgId), listStaff(ctx.db, identity.orgId)]);
       const body: SettingsResponse = {
         lists,
@@ -36,39 +39,39 @@ export function inboxSettingsApp(ctx: HubContext, live: InboxLive) {
       return c.json(body);
     })
     .post('/lists', async (c) => {
-      const identity = adminOnly(c);
+      const identity = staffWith(c, 'lists.manage');
       const { name } = await parseBody(c, ListBody);
       const list = await unlessDuplicate(`a team named ${name}`, () => createList(ctx.db, identity.orgId, name));
       await changed(identity, 'list.create', { type: 'list', id: list.id });
       return c.json({ list: { id: list.id, name: list.name, members: [] } }, 201);
     })
     .patch('/lists/:list', async (c) => {
-      const identity = adminOnly(c);
+      const identity = staffWith(c, 'lists.manage');
       const { name } = await parseBody(c, ListBody);
       if (!(await unlessDuplicate(`a team named ${name}`, () => renameList(ctx.db, identity.orgId, c.req.param('list'), name)))) throw httpError(404, 'not-found', 'no such team');
       await changed(identity, 'list.rename', { type: 'list', id: c.req.param('list') });
       return c.json({ renamed: true });
     })
     .delete('/lists/:list', async (c) => {
-      const identity = adminOnly(c);
+      const identity = staffWith(c, 'lists.manage');
       if (!(await deleteList(ctx.db, identity.orgId, c.req.param('list')))) throw httpError(404, 'not-found', 'no such team');
       await changed(identity, 'list.delete', { type: 'list', id: c.req.param('list') });
       return c.json({ deleted: true });
     })
     .put('/lists/:list/members/:staff', async (c) => {
-      const identity = adminOnly(c);
+      const identity = staffWith(c, 'lists.manage');
       if (!(await addListMember(ctx.db, identity.orgId, c.req.param('list'), c.req.param('staff')))) throw httpError(404, 'not-found', 'no such team or staff member');
       await changed(identity, 'list.member.add', { type: 'list', id: c.req.param('list') }, { staff: c.req.param('staff') });
       return c.json({ member: true });
     })
     .delete('/lists/:list/members/:staff', async (c) => {
-      const identity = adminOnly(c);
+      const identity = staffWith(c, 'lists.manage');
       if (!(await removeListMember(ctx.db, identity.orgId, c.req.param('list'), c.req.param('staff')))) throw httpError(404, 'not-found', 'no such team');
       await changed(identity, 'list.member.remove', { type: 'list', id: c.req.param('list') }, { staff: c.req.param('staff') });
       return c.json({ member: false });
     })
     .put('/staff/:staff/notify-unassigned', async (c) => {
-      const identity = adminOnly(c);
+      const identity = staffWith(c, 'settings.manage');
       const { on } = await parseBody(c, NotifyUnassignedBody);
       if (!(await setNotifyUnassigned(ctx.db, identity.orgId, c.req.param('staff'), on))) throw httpError(404, 'not-found', 'no such staff member');
       await changed(identity, 'staff.notify-unassigned', { type: 'staff', id: c.req.param('staff') }, { on });

@@ -17,6 +17,8 @@ import {
   type Note,
 } from '../../protocol/inbox.js';
 import type { Identity } from '../auth/identity.js';
+import { requirePermission } from '../auth/permissions.js';
+import type { Permission } from '../../protocol/permissions.js';
 import type { HubContext } from '../context.js';
 import { audit } from '../db/repositories/audit.js';
 import {
@@ -63,9 +65,10 @@ export function noteJson(note: NoteRow, mentioned: readonly string[]): Note {
 
 export function inboxApp(ctx: HubContext, live: InboxLive) {
   const timeline = new Timeline(ctx.db, live);
-  const staffOnly = (c: Context<UserEnv>): Identity => {
+  /** The caller, if their role grants the permission (403 otherwise, and for patients). */
+  const staffWith = (c: Context<UserEnv>, permission: Permission): Identity => {
     const identity = c.get('identity');
-    if (identity.kind !== 'staff') throw httpError(403, 'forbidden', 'the inbox is for the care team');
+    requirePermission(identity, permission);
     return identity;
   };
   const viewerOf = async (identity: Identity): Promise<Viewer> => ({
@@ -88,7 +91,7 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
 
   return new Hono<UserEnv>()
     .get('/', async (c) => {
-      const identity = staffOnly(c);
+      const identity = staffWith(c, 'chats.read');
       const query = parseQuery(c, InboxQuery);
       const after = query.after === undefined ? undefined : decodeCursor(query.after);
       if (query.after !== undefined && !after) throw httpError(400, 'invalid', 'after is not a cursor this inbox gave out');
@@ -115,16 +118,16 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
       return c.json(body);
     })
     .get('/counts', async (c) => {
-      const identity = staffOnly(c);
+      const identity = staffWith(c, 'chats.read');
       const body: InboxCountsResponse = await inboxCounts(ctx.db, await viewerOf(identity));
       return c.json(body);
     })
     .get('/directory', async (c) => {
-      const identity = staffOnly(c);
+      const identity = staffWith(c, 'chats.read');
       const [staff, lists, locations] = await Promise.all([listStaff(ctx.db, identity.orgId), listsWithMembers(ctx.db, identity.orgId), listLocations(ctx.db, identity.orgId)]);
       const self = staff.find((s) => s.id === identity.id);
       const body: DirectoryResponse = {
-        me: { id: identity.id, role: identity.role === 'admin' ? 'admin' : 'staff', notifyUnassigned: Boolean(self?.notify_unassigned) },
+        me: { id: identity.id, role: identity.role === 'admin' ? 'admin' : 'staff', notifyUnassigned: Boolean(self?.notify_unassigned), permissions: [...identity.permissions] },
         staff: staff.map((s) => ({ id: s.id, externalId: s.external_id, name: s.name })),
         lists,
         locations,
@@ -132,7 +135,7 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
       return c.json(body);
     })
     .get('/mentions', async (c) => {
-      const identity = staffOnly(c);
+      const identity = staffWith(c, 'chats.read');
       const rows = await mentionsOf(ctx.db, identity.orgId, identity.id, c.req.query('dismissed') === '1');
       return c.json({
         mentions: rows.map((m) => ({
@@ -149,7 +152,7 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
       });
     })
     .post('/mentions/:mention/dismiss', async (c) => {
-      const identity = staffOnly(c);
+      const identity = staffWith(c, 'chats.read');
       const mention = await dismissMention(ctx.db, identity.orgId, identity.id, c.req.param('mention'));
       if (!mention) throw httpError(404, 'not-found', 'no such mention');
       await audit(ctx.db, { orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action: 'mention.dismiss', subject: { type: 'conversation', id: mention.conversation_id } });
@@ -157,14 +160,14 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
       return c.json({ dismissed: true });
     })
     .get('/:id', async (c) => {
-      const identity = staffOnly(c);
+      const identity = staffWith(c, 'chats.read');
       const conversation = await conversationOf(c, identity);
       const row = await inboxRow(ctx.db, await viewerOf(identity), conversation.id);
       if (!row) throw httpError(404, 'not-found', 'no such conversation');
       return c.json({ conversation: inboxEntry(row) });
     })
     .post('/:id/claim', async (c) => {
-      const identity = staffOnly(c);
+      const identity = staffWith(c, 'chats.write');
       const conversation = await conversationOf(c, identity);
       const result = await claimConversation(ctx.db, identity.orgId, conversation.id, identity.id);
       if (!result.ok && 'notFound' in result) throw httpError(409, 'not-allowed', 'a closed conversation cannot be claimed; reopen it first');
@@ -177,14 +180,14 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
       return c.json(body);
     })
     .delete('/:id/claim', async (c) => {
-      const identity = staffOnly(c);
+      const identity = staffWith(c, 'chats.write');
       const conversation = await conversationOf(c, identity);
       if (!(await releaseClaim(ctx.db, identity.orgId, conversation.id, identity.id))) throw httpError(409, 'not-allowed', 'only whoever claimed it can release it');
       await act(identity, 'conversation.release', conversation.id, { kind: 'released' });
       return c.json({ released: true });
     })
     .post('/:id/assign', async (c) => {
-      const identity = staffOnly(c);
+      const identity = staffWith(c, 'chats.write');
       const conversation = await conversationOf(c, identity);
       const { to } = await parseBody(c, AssignBody);
       if (!(await assignConversation(ctx.db, identity.orgId, conversation.id, to ?? { kind: 'none' }))) throw httpError(404, 'not-found', `no such ${to?.kind === 'list' ? 'list' : 'staff member'}`);
@@ -194,27 +197,27 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
       return c.json({ assigned: to });
     })
     .post('/:id/close', async (c) => {
-      const identity = staffOnly(c);
+      const identity = staffWith(c, 'chats.write');
       const conversation = await conversationOf(c, identity);
       await closeConversation(ctx.db, identity.orgId, conversation.id);
       await act(identity, 'conversation.close', conversation.id, conversation.status === 'closed' ? undefined : { kind: 'closed' });
       return c.json({ status: 'closed' });
     })
     .post('/:id/reopen', async (c) => {
-      const identity = staffOnly(c);
+      const identity = staffWith(c, 'chats.write');
       const conversation = await conversationOf(c, identity);
       await reopenConversation(ctx.db, identity.orgId, conversation.id);
       await act(identity, 'conversation.reopen', conversation.id, conversation.status === 'open' ? undefined : { kind: 'reopened' });
       return c.json({ status: 'open' });
     })
     .post('/:id/opt-out', async (c) => {
-      const identity = staffOnly(c);
+      const identity = staffWith(c, 'chats.write');
       const conversation = await conversationOf(c, identity);
       await optOut(ctx.db, live, identity, conversation);
       return c.json({ optedOut: true });
     })
     .post('/:id/urgency', async (c) => {
-      const identity = staffOnly(c);
+      const identity = staffWith(c, 'chats.write');
       const conversation = await conversationOf(c, identity);
       const { urgent } = await parseBody(c, UrgencyBody);
       await setUrgency(ctx.db, identity.orgId, conversation.id, urgent);
@@ -222,7 +225,7 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
       return c.json({ urgent });
     })
     .post('/:id/unread', async (c) => {
-      const identity = staffOnly(c);
+      const identity = staffWith(c, 'chats.read');
       const conversation = await conversationOf(c, identity);
       const { unread } = await parseBody(c, UnreadBody);
       await setUnread(ctx.db, conversation.id, identity.id, unread, Number(conversation.last_seq));
@@ -231,14 +234,14 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
       return c.json({ unread });
     })
     .get('/:id/notes', async (c) => {
-      const identity = staffOnly(c);
+      const identity = staffWith(c, 'chats.read');
       const conversation = await conversationOf(c, identity);
       const notes = await notesOf(ctx.db, identity.orgId, conversation.id);
       await audit(ctx.db, { orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action: 'notes.read', subject: { type: 'conversation', id: conversation.id }, detail: { count: notes.length } });
       return c.json({ notes: notes.map((n) => noteJson(n, n.mentioned)) });
     })
     .post('/:id/notes', async (c) => {
-      const identity = staffOnly(c);
+      const identity = staffWith(c, 'chats.write');
       const conversation = await conversationOf(c, identity);
       const body = await parseBody(c, NoteBody);
       const author = await getStaff(ctx.db, identity.orgId, identity.id);

@@ -15,6 +15,7 @@ export function meApp(_ctx: HubContext) {
       ...(identity.visit !== undefined && { visit: identity.visit }),
       lists: identity.lists,
       expiresAt: identity.expiresAt,
+      permissions: [...identity.permissions],
     };
     return c.json(body);
   });

@@ -12,6 +12,7 @@ import { getPatientByExternalId } from '../db/repositories/people.js';
 import type { Org } from '../db/tables.js';
 import { visibleConversation } from '../domain/access.js';
 import { Timeline } from '../domain/timeline.js';
+import { requirePermission } from '../auth/permissions.js';
 import type { UserEnv } from '../http/auth.js';
 import { httpError } from '../http/errors.js';
 import { parseBody } from '../http/validate.js';
@@ -21,7 +22,7 @@ import type { InboxLive } from '../realtime/inbox-live.js';
 export function timelineApp(ctx: HubContext) {
   return new Hono<UserEnv>().get('/:id/events', async (c) => {
     const identity = c.get('identity');
-    if (identity.kind !== 'staff') throw httpError(403, 'forbidden', 'the inbox is for the care team');
+    requirePermission(identity, 'chats.read');
     const conversation = await visibleConversation(ctx.db, identity, c.req.param('id'));
     if (!conversation) throw httpError(404, 'not-found', 'no such conversation');
     const events = await eventsOf(ctx.db, identity.orgId, conversation.id);
