@@ -152,17 +152,22 @@ describe('the shared inbox with two staff members and patients', () => {
     for (const p of [lena, lee, kim]) await p.context().close();
   });
 
-  it('closing moves it to Closed for the whole team, and a new patient message re-opens it', async () => {
+  it('closing moves it to History for the whole team; Restart conversation brings it back, and so does a new patient message', async () => {
     const tomas = await patientPage('tomas', 'Tomás García');
     const lee = await inboxOf('dr-lee');
     const kim = await inboxOf('nurse-kim');
     await row(lee, 'Tomás García').click();
     await header(lee).getByRole('button', { name: 'Close', exact: true }).click();
-    await header(lee).getByRole('button', { name: 'Reopen' }).waitFor(SETTLE);
+    await header(lee).getByRole('button', { name: 'Restart conversation' }).waitFor(SETTLE);
     await expect.poll(() => row(kim, 'Tomás García').count(), { ...soon, interval: 50 }).toBe(0);
-    await inbox(kim).getByRole('button', { name: 'Closed' }).click();
-    await row(kim, 'Tomás García').waitFor(SETTLE);
+    await inbox(kim).getByRole('button', { name: 'History' }).click();
+    await row(kim, 'Tomás García').click();
+    await header(kim).getByRole('button', { name: 'Restart conversation' }).click();
+    await header(lee).getByRole('button', { name: 'Close', exact: true }).waitFor(soon);
     await inbox(kim).getByRole('button', { name: /^All open/ }).click();
+    await row(kim, 'Tomás García').waitFor(SETTLE);
+    await header(lee).getByRole('button', { name: 'Close', exact: true }).click();
+    await expect.poll(() => row(kim, 'Tomás García').count(), { ...soon, interval: 50 }).toBe(0);
 
     await patientSays(tomas, 'Sorry, one more thing: is parking free?');
     await row(kim, 'Tomás García').waitFor(soon);
@@ -186,6 +191,21 @@ describe('the shared inbox with two staff members and patients', () => {
     await nurses.getByLabel('Dr. Lee').uncheck();
     await expect.poll(() => row(lee, 'Maya Patel').count(), SETTLE).toBe(0);
     for (const p of [sam, lee]) await p.context().close();
+  });
+
+  it('a role that only reads (the org\'s own trainee role) sees the conversations but no settings, actions or composer; axe clean', async () => {
+    const alex = await inboxOf('alex-trainee');
+    await row(alex, 'Omar Haddad').click();
+    await timeline(alex).getByText('Do I need to change my diet?').waitFor(SETTLE);
+    await inbox(alex).getByText('Your role lets you read this conversation, not reply to it.').waitFor(SETTLE);
+    expect(await inbox(alex).getByRole('button', { name: 'Settings' }).count()).toBe(0);
+    expect(await header(alex).getByRole('button', { name: 'Close', exact: true }).count()).toBe(0);
+    expect(await header(alex).getByRole('combobox', { name: 'Assign' }).count()).toBe(0);
+    expect(await inbox(alex).locator('[part~="input"]').count()).toBe(0);
+    await header(alex).getByRole('button', { name: 'Mark unread' }).waitFor(SETTLE);
+    const { violations } = await new AxeBuilder({ page: alex }).include('clinic-chat-inbox').analyze();
+    expect(violations.map((v) => ({ rule: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
+    await alex.context().close();
   });
 
   it('filters by the patient\'s location, with a count per location', async () => {

@@ -174,7 +174,8 @@ export interface InboxCountsResponse {
 
 export interface DirectoryResponse {
   /** The caller's own staff id (the ids assignment and claims use). */
-  me: { id: string; role: 'staff' | 'admin'; notifyUnassigned: boolean; permissions: Permission[] };
+  /** `role` is the token's role name: `staff`, `admin` or one the org defined. */
+  me: { id: string; role: string; notifyUnassigned: boolean; permissions: Permission[] };
   staff: Array<{ id: string; externalId: string; name: string }>;
   lists: Array<{ id: string; name: string; members: string[] }>;
   /** The org's locations (clinics, sites): the inbox filters by the patient's. */
@@ -184,7 +185,7 @@ export interface DirectoryResponse {
 /** GET /v1/inbox/settings (admins): the teams with their members, and who is told about Unassigned. */
 export interface SettingsResponse {
   lists: Array<{ id: string; name: string; members: string[] }>;
-  staff: Array<{ id: string; name: string; role: 'staff' | 'admin'; notifyUnassigned: boolean }>;
+  staff: Array<{ id: string; name: string; role: string; notifyUnassigned: boolean }>;
 }
 
 export type ClaimResponse = { claimed: true; by: string } | { claimed: false; by: string };

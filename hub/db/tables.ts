@@ -1,7 +1,8 @@
 // Row types of every table, as kysely sees them. Times are epoch milliseconds.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-export type StaffRole = 'staff' | 'admin';
+/** A role name: `staff`, `admin`, or one the org defined (roles table). */
+export type StaffRole = string;
 export type ActorKind = 'patient' | 'staff' | 'system' | 'admin-key';
 export type KeyAlg = 'HS256' | 'ES256' | 'RS256';
 
@@ -46,6 +47,8 @@ export interface StaffTable {
   external_id: string;
   name: string;
   role: StaffRole;
+  /** The name patients see for this staff member, when they set one (else `name`). */
+  display_name: ColumnType<string | null, string | null | undefined, string | null>;
   /** 1 when this staff member is told about messages in Unassigned conversations. */
   notify_unassigned: ColumnType<number, number | undefined, number>;
   created_at: number;
@@ -202,6 +205,22 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+/** A role an org defined: its name (the token's `role` claim) and the permissions it grants. */
+export interface RolesTable {
+  org_id: string;
+  name: string;
+  /** JSON array of permission names. */
+  permissions: string;
+  updated_at: number;
+}
+
+/** The name patients see for a staff member in one conversation. */
+export interface DisplayNamesTable {
+  conversation_id: string;
+  staff_id: string;
+  name: string;
+}
+
 /** Attachment bytes when the blob store is the database (`blobs: 'database'`). */
 export interface BlobsTable {
   /** The attachment's storage_key. */
@@ -228,6 +247,8 @@ export interface Database {
   notes: NotesTable;
   mentions: MentionsTable;
   events: EventsTable;
+  roles: RolesTable;
+  display_names: DisplayNamesTable;
 }
 
 export type Org = Selectable<OrgsTable>;

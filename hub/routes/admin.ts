@@ -38,6 +38,7 @@ import type { InboxLive } from '../realtime/inbox-live.js';
 import { vendorTimelineApp } from './timeline.js';
 import { httpError, unlessDuplicate } from '../http/errors.js';
 import { noStore } from '../http/no-store.js';
+import { vendorRolesApp } from './roles.js';
 import { limitBody, parseBody, parseQuery } from '../http/validate.js';
 
 interface AdminEnv {
@@ -254,5 +255,6 @@ export function createAdminApi(ctx: HubContext, live: InboxLive): Hono<AdminEnv>
   admin.route('/orgs/:org/lists', listsApp(ctx));
   admin.route('/orgs/:org/locations', locationsApp(ctx));
   admin.route('/orgs/:org/audit', auditApp(ctx));
+  admin.route('/orgs/:org/roles', vendorRolesApp(ctx));
   return admin;
 }

@@ -14,6 +14,7 @@ import { conversationsApp } from './conversations.js';
 import { InboxLive } from '../realtime/inbox-live.js';
 import { inboxApp } from './inbox.js';
 import { inboxSettingsApp } from './inbox-settings.js';
+import { settingsRolesApp } from './roles.js';
 import { meApp } from './me.js';
 import { timelineApp } from './timeline.js';
 
@@ -26,6 +27,7 @@ export function createUserApi(ctx: HubContext, live: InboxLive = new InboxLive(c
   v1.route('/conversations', conversationsApp(ctx));
   v1.route('/attachments', attachmentsApp(ctx));
   // Before /inbox, whose /:id would otherwise take "settings" for a conversation id.
+  v1.route('/inbox/settings/roles', settingsRolesApp(ctx, live));
   v1.route('/inbox/settings', inboxSettingsApp(ctx, live));
   v1.route('/inbox', timelineApp(ctx));
   v1.route('/inbox', inboxApp(ctx, live));

@@ -2,6 +2,7 @@
 // chat, and the options it is built with.
 import type { Frame, OutgoingFrame } from '../../protocol/index.js';
 import type { DirectoryResponse, InboxCountsResponse, InboxEntry, Note, SettingsResponse } from '../../protocol/inbox.js';
+import type { Permission } from '../../protocol/permissions.js';
 import type { TimelineEvent } from '../../protocol/timeline.js';
 import type { InboxApi, MentionEntry } from './inbox-api.js';
 
@@ -91,3 +92,7 @@ export const EMPTY: InboxState = {
   mentions: [],
 };
 
+/** Whether the caller's role grants the permission: the inbox hides what it does not (the hub refuses it anyway). */
+export function may(state: Pick<InboxState, 'me'>, permission: Permission): boolean {
+  return state.me?.permissions.includes(permission) ?? false;
+}

@@ -76,6 +76,8 @@ export class ClinicChatBox extends LitElement {
   @property({ attribute: false }) readerId?: string;
   /** The shared inbox: the composer also writes notes. */
   @property({ attribute: false }) noteWriting?: NoteWriting;
+  /** Set when the reader may not write here (their role): the composer gives way to this line. */
+  @property({ attribute: false }) readOnlyReason?: string;
   @property({ type: Boolean, reflect: true }) minimized = false;
 
   @query('clinic-chat-composer') private composer?: ClinicChatComposer;
@@ -197,7 +199,9 @@ export class ClinicChatBox extends LitElement {
               </div>
               <p part="typing" aria-live="off" title=${typing || nothing}>${typing}</p>
               ${blocked ? html`<p part="banner" role="status">${blocked}</p>` : nothing}
-              ${keyed(
+              ${this.readOnlyReason
+                ? html`<p part="banner read-only" role="note">${this.readOnlyReason}</p>`
+                : keyed(
                 // A composer per thread: a draft and its files never follow the provider to the next patient.
                 thread.id,
                 html`<clinic-chat-composer

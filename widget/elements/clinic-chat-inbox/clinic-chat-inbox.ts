@@ -8,6 +8,7 @@ import type { MentionTarget } from '../../../protocol/inbox.js';
 import type { Mentionable } from '../../inbox/mentions.js';
 import { ClinicChatBox } from '../clinic-chat-box/clinic-chat-box.js';
 import type { NoteWriting } from '../clinic-chat-composer/clinic-chat-composer.js';
+import { may } from '../../inbox/inbox-state.js';
 import { base, themeTokens } from '../theme.js';
 import { styles } from './clinic-chat-inbox.styles.js';
 import { InboxAlertsController } from './inbox-alerts.js';
@@ -170,7 +171,7 @@ export class ClinicChatInbox extends LitElement {
           <div class="list-head">
             <h2 id="inbox-title">Inbox</h2>
             <span class="head-actions">
-              ${state.me?.role === 'admin'
+              ${may(state, 'lists.manage') || may(state, 'settings.manage') || may(state, 'audit.view')
                 ? html`<button part="settings-button" type="button" aria-pressed=${state.settings ? 'true' : 'false'} @click=${() => (state.settings ? inbox.settings.close() : void inbox.settings.open())}>
                     Settings
                   </button>`
@@ -203,7 +204,8 @@ export class ClinicChatInbox extends LitElement {
                       .notes=${state.notes}
                       .events=${state.events}
                       .readerId=${state.me?.id}
-                      .noteWriting=${this.notesWriting}
+                      .noteWriting=${may(state, 'chats.write') ? this.notesWriting : undefined}
+                      .readOnlyReason=${may(state, 'chats.write') ? undefined : 'Your role lets you read this conversation, not reply to it.'}
                     ></clinic-chat-box>`
                   : html`<p part="placeholder">Loading the conversation…</p>`}`
             : html`<p part="placeholder">${state.items.length ? 'Choose a conversation.' : ''}</p>`}

@@ -7,6 +7,7 @@ import type { ThreadState } from '../../core/types.js';
 import { displayName } from '../../format.js';
 import type { Assignee } from '../../inbox/inbox-api.js';
 import type { InboxState } from '../../inbox/inbox-core.js';
+import { may } from '../../inbox/inbox-state.js';
 import { peerStateText } from '../peer-state-text.js';
 
 export interface HeaderActions {
@@ -29,11 +30,6 @@ export function renderHeader(entry: InboxEntry, state: InboxState, thread: Threa
   const mine = entry.claimedBy !== null && entry.claimedBy === state.me?.id;
   const viewers = (state.viewers[entry.id] ?? []).map((v) => displayName(v.name));
   const status = thread ? peerStateText(thread.peerState, 'provider') : entry.ended ? 'Chat ended' : '';
-  const onAssign = (e: Event) => {
-    const value = (e.target as HTMLSelectElement).value;
-    const [kind, id] = value.split(':') as ['staff' | 'list', string];
-    act.assign(value ? { kind, id } : null);
-  };
   return html`<div part="conversation-header">
     <div class="title-row">
       <button part="back-button" type="button" aria-label="Back to the inbox" @click=${() => act.back()}>←</button>
@@ -53,7 +49,24 @@ export function renderHeader(entry: InboxEntry, state: InboxState, thread: Threa
       ? html`<p part="opted-out" role="note"><strong>Opted out</strong> of messages: replies to ${name} will not be sent. Internal notes can still be written.</p>`
       : nothing}
     ${entry.claimedBy && !mine ? html`<p part="claimed">${nameOf(entry.claimedBy)} is handling this conversation.</p>` : nothing}
-    <div part="conversation-actions" role="group" aria-label="Conversation actions">
+    ${may(state, 'chats.write') ? renderActions(entry, state, name, mine, act) : renderReadActions(act)}
+  </div>`;
+}
+
+/** What a reader whose role does not write may still do: their own unread mark. */
+function renderReadActions(act: HeaderActions) {
+  return html`<div part="conversation-actions" role="group" aria-label="Conversation actions">
+    <button part="unread-button" type="button" @click=${() => act.markUnread()}>Mark unread</button>
+  </div>`;
+}
+
+function renderActions(entry: InboxEntry, state: InboxState, name: string, mine: boolean, act: HeaderActions) {
+  const onAssign = (e: Event) => {
+    const value = (e.target as HTMLSelectElement).value;
+    const [kind, id] = value.split(':') as ['staff' | 'list', string];
+    act.assign(value ? { kind, id } : null);
+  };
+  return html`<div part="conversation-actions" role="group" aria-label="Conversation actions">
       ${entry.status === 'open'
         ? mine
           ? html`<button part="release-button" type="button" @click=${() => act.release()}>Release</button>`
@@ -75,7 +88,7 @@ export function renderHeader(entry: InboxEntry, state: InboxState, thread: Threa
       >
       ${entry.status === 'open'
         ? html`<button part="close-conversation-button" type="button" @click=${() => act.close()}>Close</button>`
-        : html`<button part="reopen-button" type="button" @click=${() => act.reopen()}>Reopen</button>`}
+        : html`<button part="reopen-button" type="button" @click=${() => act.reopen()}>Restart conversation</button>`}
       <button part="urgent-button" type="button" aria-pressed=${entry.urgency > 0 ? 'true' : 'false'} @click=${() => act.urgent(!(entry.urgency > 0))}>Urgent</button>
       <button part="unread-button" type="button" @click=${() => act.markUnread()}>Mark unread</button>
       ${entry.optedOutAt === null
@@ -85,6 +98,5 @@ export function renderHeader(entry: InboxEntry, state: InboxState, thread: Threa
             <button part="opt-out-confirm" type="button" @click=${() => act.optOut()}>Opt out permanently</button>
           </details>`
         : nothing}
-    </div>
-  </div>`;
+    </div>`;
 }

@@ -32,7 +32,7 @@ export function renderViews(state: InboxState, act: ListActions) {
     { view: 'unassigned', label: 'Unassigned', count: c?.unassigned },
     { view: 'mentions', label: 'Mentions', count: c?.mentions },
     ...state.lists.map((l) => ({ view: { list: l.id }, label: l.name, count: c?.lists[l.id] })),
-    { view: 'closed', label: 'Closed' },
+    { view: 'closed', label: 'History' },
   ];
   return html`<div part="views" role="group" aria-label="Show">
       ${views.map(
