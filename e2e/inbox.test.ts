@@ -166,6 +166,8 @@ describe('the shared inbox with two staff members and patients', () => {
     await header(lee).getByRole('button', { name: 'Close', exact: true }).waitFor(soon);
     await inbox(kim).getByRole('button', { name: /^All open/ }).click();
     await row(kim, 'Tomás García').waitFor(SETTLE);
+    // The conversation in view stays in the list; Kim moves on to another one.
+    await row(kim, 'Maya Patel').click();
     await header(lee).getByRole('button', { name: 'Close', exact: true }).click();
     await expect.poll(() => row(kim, 'Tomás García').count(), { ...soon, interval: 50 }).toBe(0);
 

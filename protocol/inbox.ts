@@ -175,7 +175,7 @@ export interface InboxCountsResponse {
 export interface DirectoryResponse {
   /** The caller's own staff id (the ids assignment and claims use). */
   /** `role` is the token's role name: `staff`, `admin` or one the org defined. */
-  me: { id: string; role: string; notifyUnassigned: boolean; permissions: Permission[] };
+  me: { id: string; role: string; notifyUnassigned: boolean; permissions: Permission[]; displayName: string | null };
   staff: Array<{ id: string; externalId: string; name: string }>;
   lists: Array<{ id: string; name: string; members: string[] }>;
   /** The org's locations (clinics, sites): the inbox filters by the patient's. */
@@ -189,3 +189,18 @@ export interface SettingsResponse {
 }
 
 export type ClaimResponse = { claimed: true; by: string } | { claimed: false; by: string };
+
+/** PUT /v1/inbox/me/display-name and /v1/inbox/:id/display-name: the name patients see; null goes back to the default. */
+export const DisplayNameBody = v.object({
+  name: v.nullable(v.pipe(v.string(), v.trim(), v.minLength(1, 'a display name needs a letter'), v.maxLength(LIMITS.nameChars))),
+});
+
+/** GET /v1/inbox/:id/display-name: the name patients see for the caller here, and where it comes from. */
+export interface DisplayNameResponse {
+  /** What patients see on the caller's messages in this conversation. */
+  name: string;
+  /** This conversation's own name for the caller, if set. */
+  conversation: string | null;
+  /** The caller's own default, if set (else their name from the token). */
+  own: string | null;
+}

@@ -2,6 +2,7 @@
 // notes and mentions. The token goes in the Authorization header, never in a URL; a refusal
 // is an `InboxApiError` with the hub's error code. No DOM: `fetch` is all it needs.
 import type {
+  DisplayNameResponse,
   ClaimResponse,
   DirectoryResponse,
   InboxCountsResponse,
@@ -126,6 +127,16 @@ export class InboxApi {
 
   reopen(id: string): Promise<unknown> {
     return this.call('POST', `/inbox/${enc(id)}/reopen`);
+  }
+
+  /** The name patients see for me in that conversation, and where it comes from. */
+  displayName(id: string): Promise<DisplayNameResponse> {
+    return this.call('GET', `/inbox/${enc(id)}/display-name`);
+  }
+
+  /** Sets (or with null, removes) the name patients see for me: in one conversation, or my own default. */
+  setDisplayName(scope: { conversation: string } | 'own', name: string | null): Promise<unknown> {
+    return this.call('PUT', scope === 'own' ? '/inbox/me/display-name' : `/inbox/${enc(scope.conversation)}/display-name`, { name });
   }
 
   /** Permanent: the patient of that conversation gets no more messages from the team. */

@@ -117,6 +117,8 @@ export class ClinicChatInbox extends LitElement {
     assign: (to) => void this.session.inbox?.assign(to),
     close: () => void this.session.inbox?.close(),
     reopen: () => void this.session.inbox?.reopen(),
+    loadDisplayName: () => void this.session.inbox?.loadDisplayName(),
+    saveDisplayName: (scope, name) => void this.session.inbox?.saveDisplayName(scope, name),
     markUnread: () => void this.markUnread(),
     urgent: (on) => void this.session.inbox?.setUrgent(on),
     optOut: () => void this.session.inbox?.optOut(),

@@ -21,6 +21,8 @@ export interface HeaderActions {
   urgent(on: boolean): void;
   optOut(): void;
   dismissMentions(): void;
+  loadDisplayName(): void;
+  saveDisplayName(scope: 'conversation' | 'own', name: string | null): void;
 }
 
 const assigneeValue = (a: InboxEntry['assignee']) => (a ? `${a.kind}:${a.id}` : '');
@@ -91,6 +93,7 @@ function renderActions(entry: InboxEntry, state: InboxState, name: string, mine:
         : html`<button part="reopen-button" type="button" @click=${() => act.reopen()}>Restart conversation</button>`}
       <button part="urgent-button" type="button" aria-pressed=${entry.urgency > 0 ? 'true' : 'false'} @click=${() => act.urgent(!(entry.urgency > 0))}>Urgent</button>
       <button part="unread-button" type="button" @click=${() => act.markUnread()}>Mark unread</button>
+      ${renderDisplayName(entry, state, act)}
       ${entry.optedOutAt === null
         ? html`<details part="opt-out">
             <summary part="opt-out-button">Opt out of messages</summary>
@@ -99,4 +102,36 @@ function renderActions(entry: InboxEntry, state: InboxState, name: string, mine:
           </details>`
         : nothing}
     </div>`;
+}
+
+/** "Name shown to the patient": mine here, or my default everywhere (as in the vet dashboard's options menu). */
+function renderDisplayName(entry: InboxEntry, state: InboxState, act: HeaderActions) {
+  const names = state.displayName?.for === entry.id ? state.displayName : undefined;
+  const onSubmit = (e: SubmitEvent) => {
+    e.preventDefault();
+    const form = new FormData(e.target as HTMLFormElement);
+    const name = String(form.get('name') ?? '').trim();
+    act.saveDisplayName(form.get('scope') === 'own' ? 'own' : 'conversation', name || null);
+  };
+  return html`<details part="display-name" @toggle=${(e: Event) => (e.target as HTMLDetailsElement).open && act.loadDisplayName()}>
+    <summary part="display-name-button">Name shown to the patient</summary>
+    ${names
+      ? html`<form part="display-name-form" @submit=${onSubmit}>
+          <p>${displayName(entry.patient.name)} sees <strong>${names.name}</strong> on your messages.</p>
+          <label>Name <input part="display-name-input" name="name" maxlength="120" .value=${live(names.conversation ?? names.own ?? names.name)} /></label>
+          <fieldset>
+            <legend>Use it</legend>
+            <label><input type="radio" name="scope" value="conversation" ?checked=${names.conversation !== null || names.own === null} /> In this conversation</label>
+            <label><input type="radio" name="scope" value="own" ?checked=${names.conversation === null && names.own !== null} /> In all my conversations</label>
+          </fieldset>
+          <button part="display-name-save" type="submit">Save</button>
+          ${names.conversation !== null
+            ? html`<button part="display-name-reset" type="button" @click=${() => act.saveDisplayName('conversation', null)}>Use my usual name here</button>`
+            : names.own !== null
+            ? html`<button part="display-name-reset" type="button" @click=${() => act.saveDisplayName('own', null)}>Use the name from my account</button>`
+            : nothing}
+          <p class="hint">Messages already sent keep the name they were sent with.</p>
+        </form>`
+      : html`<p>Loading…</p>`}
+  </details>`;
 }
