@@ -152,6 +152,32 @@ describe('the shared inbox with two staff members and patients', () => {
     for (const p of [lena, lee, kim]) await p.context().close();
   });
 
+  it('the name shown to the patient: set for one conversation from the header, it is the name on the reply she gets', async () => {
+    const grace = await patientPage('grace', 'Grace Mensah');
+    const lee = await inboxOf('dr-lee');
+    await row(lee, 'Grace Mensah').click();
+    await header(lee).getByText('Name shown to the patient').click();
+    const name = header(lee).getByRole('textbox', { name: 'Name' });
+    await expect.poll(() => name.inputValue(), SETTLE).toBe('Dr. Lee');
+    await name.fill('Dr. Jamie Lee');
+    await header(lee).getByRole('radio', { name: 'In this conversation' }).check();
+    await header(lee).getByRole('button', { name: 'Save' }).click();
+    await header(lee).getByText('sees Dr. Jamie Lee on your messages').waitFor(SETTLE);
+    const { violations } = await new AxeBuilder({ page: lee }).include('clinic-chat-inbox').analyze();
+    expect(violations.map((v) => ({ rule: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
+    await header(lee).getByText('Name shown to the patient').click();
+    const reply = inbox(lee).getByRole('textbox', { name: 'Message' });
+    await reply.fill('I will call you in ten minutes.');
+    await reply.press('Enter');
+    const got = grace.locator('clinic-chat [part~="message"]', { hasText: 'I will call you in ten minutes.' });
+    await got.waitFor(SETTLE);
+    await expect.poll(() => grace.locator('clinic-chat').getByText('Dr. Jamie Lee').count(), SETTLE).toBeGreaterThan(0);
+    await header(lee).getByText('Name shown to the patient').click();
+    await header(lee).getByRole('button', { name: 'Use my usual name here' }).click();
+    await header(lee).getByText('sees Dr. Lee on your messages').waitFor(SETTLE);
+    for (const p of [grace, lee]) await p.context().close();
+  });
+
   it('closing moves it to History for the whole team; Restart conversation brings it back, and so does a new patient message', async () => {
     const tomas = await patientPage('tomas', 'Tomás García');
     const lee = await inboxOf('dr-lee');
@@ -210,15 +236,19 @@ describe('the shared inbox with two staff members and patients', () => {
     await alex.context().close();
   });
 
-  it('filters by the patient\'s location, with a count per location', async () => {
+  it('filters by the patient\'s location, My location first, with a count per location', async () => {
     const lee = await inboxOf('dr-lee');
     await row(lee, 'Maya Patel').waitFor(SETTLE);
     const picker = inbox(lee).getByLabel('Location');
-    await expect.poll(async () => (await picker.locator('option').allTextContents()).map((t) => t.replace(/\s*\(\d+\)$/, '')), SETTLE).toEqual(['All', 'Downtown clinic', 'Eastside clinic']);
-    await picker.selectOption({ label: (await picker.locator('option').allTextContents()).find((t) => t.startsWith('Eastside'))! });
+    const labels = async () => (await picker.locator('option').allTextContents()).map((t) => t.trim());
+    await expect.poll(async () => (await labels()).map((t) => t.replace(/\s*\(\d+\)$/, '')), SETTLE).toEqual(['All', 'My location: Downtown clinic', 'Eastside clinic']);
+    await picker.selectOption({ label: (await labels()).find((t) => t.startsWith('Eastside'))! });
     // Maya is the first seeded patient (Downtown); Omar the second (Eastside).
     await expect.poll(() => row(lee, 'Maya Patel').count(), SETTLE).toBe(0);
     await row(lee, 'Omar Haddad').waitFor(SETTLE);
+    await picker.selectOption({ label: (await labels()).find((t) => t.startsWith('My location'))! });
+    await row(lee, 'Maya Patel').waitFor(SETTLE);
+    await expect.poll(() => row(lee, 'Omar Haddad').count(), SETTLE).toBe(0);
     await lee.context().close();
   });
 

@@ -175,7 +175,7 @@ export interface InboxCountsResponse {
 export interface DirectoryResponse {
   /** The caller's own staff id (the ids assignment and claims use). */
   /** `role` is the token's role name: `staff`, `admin` or one the org defined. */
-  me: { id: string; role: string; notifyUnassigned: boolean; permissions: Permission[]; displayName: string | null };
+  me: { id: string; role: string; notifyUnassigned: boolean; permissions: Permission[]; displayName: string | null; location: string | null };
   staff: Array<{ id: string; externalId: string; name: string }>;
   lists: Array<{ id: string; name: string; members: string[] }>;
   /** The org's locations (clinics, sites): the inbox filters by the patient's. */

@@ -99,11 +99,20 @@ export const UpsertStaffBody = v.object({
   name: Name,
   /** `staff`, `admin` or a role the org defined (protocol/permissions.ts). */
   role: StaffRoleName,
+  /** Where they work (a location of the org); null clears it, left out keeps it. */
+  locationId: v.optional(v.nullable(IdSchema)),
 });
+
+/** A phone number as people write it: digits, spaces, dashes, dots, brackets, a leading +. */
+export const PhoneSchema = v.pipe(v.string(), v.trim(), v.regex(/^\+?[0-9][0-9 ().-]{3,30}$/, 'not a phone number'));
 
 export const UpsertPatientBody = v.object({
   externalId: IdSchema,
   name: Name,
+  /** A location of the org; null clears it, left out keeps it. */
+  locationId: v.optional(v.nullable(IdSchema)),
+  /** Patients with the same number share one contact (a family's phone); null clears it. */
+  phone: v.optional(v.nullable(PhoneSchema)),
 });
 
 export const CreateListBody = v.object({ name: Name });

@@ -9,6 +9,7 @@ import * as search from './migrations/2026-12-03T12-00-00-search.js';
 import * as timeline from './migrations/2026-12-04T00-00-00-timeline.js';
 import * as retention from './migrations/2026-12-04T02-00-00-retention.js';
 import * as roles from './migrations/2026-12-04T04-00-00-roles.js';
+import * as contacts from './migrations/2026-12-04T06-00-00-contacts.js';
 import { postgresDialect, type PostgresOptions } from './postgres.js';
 import { sqliteDialect } from './sqlite.js';
 import type { Database } from './tables.js';
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-04T00-00-00-timeline': timeline,
   '2026-12-04T02-00-00-retention': retention,
   '2026-12-04T04-00-00-roles': roles,
+  '2026-12-04T06-00-00-contacts': contacts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -49,6 +49,8 @@ export interface StaffTable {
   role: StaffRole;
   /** The name patients see for this staff member, when they set one (else `name`). */
   display_name: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Where this staff member works (the inbox's My location). */
+  location_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** 1 when this staff member is told about messages in Unassigned conversations. */
   notify_unassigned: ColumnType<number, number | undefined, number>;
   created_at: number;
@@ -61,6 +63,21 @@ export interface PatientsTable {
   name: string;
   location_id: string | null;
   opted_out_at: number | null;
+  created_at: number;
+  /** As the vendor gave it; `contact_id` links patients who share it. */
+  phone: ColumnType<string | null, string | null | undefined, string | null>;
+  contact_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Set when this record was merged into another patient (which then holds its conversations). */
+  merged_into: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A phone number several patients share (a family's); one of them is the primary. */
+export interface ContactsTable {
+  id: string;
+  org_id: string;
+  /** Normalised: digits, with a leading + when given. */
+  phone: string;
+  primary_patient_id: string | null;
   created_at: number;
 }
 
@@ -249,6 +266,7 @@ export interface Database {
   events: EventsTable;
   roles: RolesTable;
   display_names: DisplayNamesTable;
+  contacts: ContactsTable;
 }
 
 export type Org = Selectable<OrgsTable>;

@@ -95,10 +95,12 @@ function renderActions(entry: InboxEntry, state: InboxState, name: string, mine:
       <button part="unread-button" type="button" @click=${() => act.markUnread()}>Mark unread</button>
       ${renderDisplayName(entry, state, act)}
       ${entry.optedOutAt === null
-        ? html`<details part="opt-out">
+        ? html`<details part="opt-out" class="menu">
             <summary part="opt-out-button">Opt out of messages</summary>
-            <p>${name} will get no more messages from the team. This is permanent: it cannot be undone.</p>
-            <button part="opt-out-confirm" type="button" @click=${() => act.optOut()}>Opt out permanently</button>
+            <div class="panel">
+              <p>${name} will get no more messages from the team. This is permanent: it cannot be undone.</p>
+              <button part="opt-out-confirm" type="button" @click=${() => act.optOut()}>Opt out permanently</button>
+            </div>
           </details>`
         : nothing}
     </div>`;
@@ -113,12 +115,13 @@ function renderDisplayName(entry: InboxEntry, state: InboxState, act: HeaderActi
     const name = String(form.get('name') ?? '').trim();
     act.saveDisplayName(form.get('scope') === 'own' ? 'own' : 'conversation', name || null);
   };
-  return html`<details part="display-name" @toggle=${(e: Event) => (e.target as HTMLDetailsElement).open && act.loadDisplayName()}>
+  return html`<details part="display-name" class="menu" @toggle=${(e: Event) => (e.target as HTMLDetailsElement).open && act.loadDisplayName()}>
     <summary part="display-name-button">Name shown to the patient</summary>
+    <div class="panel">
     ${names
       ? html`<form part="display-name-form" @submit=${onSubmit}>
           <p>${displayName(entry.patient.name)} sees <strong>${names.name}</strong> on your messages.</p>
-          <label>Name <input part="display-name-input" name="name" maxlength="120" .value=${live(names.conversation ?? names.own ?? names.name)} /></label>
+          <label>Name <input part="display-name-input" name="name" maxlength="120" .value=${names.conversation ?? names.own ?? names.name} /></label>
           <fieldset>
             <legend>Use it</legend>
             <label><input type="radio" name="scope" value="conversation" ?checked=${names.conversation !== null || names.own === null} /> In this conversation</label>
@@ -133,5 +136,6 @@ function renderDisplayName(entry: InboxEntry, state: InboxState, act: HeaderActi
           <p class="hint">Messages already sent keep the name they were sent with.</p>
         </form>`
       : html`<p>Loading…</p>`}
+    </div>
   </details>`;
 }
