@@ -204,3 +204,46 @@ export interface DisplayNameResponse {
   /** The caller's own default, if set (else their name from the token). */
   own: string | null;
 }
+
+/** GET /v1/inbox/patients?q=: patients to start a conversation with (New chat). */
+export const PatientSearchQuery = v.object({ q: v.pipe(v.string(), v.maxLength(LIMITS.nameChars)) });
+
+export interface PatientHit {
+  id: string;
+  externalId: string;
+  name: string;
+  phone: string | null;
+  locationId: string | null;
+  /** Their chat, when they have one: New chat opens it instead of starting another. */
+  conversation: { id: string; status: 'open' | 'closed' } | null;
+}
+
+export interface PatientSearchResponse {
+  patients: PatientHit[];
+}
+
+/** POST /v1/inbox/patients (`patients.create`): a patient the hub has not seen, made from New chat. */
+export const CreatePatientBody = v.object({
+  name: v.pipe(v.string(), v.trim(), v.minLength(1, 'a patient needs a name'), v.maxLength(LIMITS.nameChars)),
+  /** The vendor's id for them; made up when left out. */
+  externalId: v.optional(IdSchema),
+  phone: v.optional(v.pipe(v.string(), v.trim(), v.regex(/^\+?[0-9][0-9 ().-]{3,30}$/, 'not a phone number'))),
+  locationId: v.optional(IdSchema),
+});
+
+/** GET /v1/inbox/:id/contact: the contact the conversation's patient shares (a family phone), if any. */
+export interface ContactResponse {
+  contact: {
+    id: string;
+    phone: string;
+    /** The primary patient's internal id. */
+    primary: string | null;
+    patients: Array<{ id: string; externalId: string; name: string }>;
+  } | null;
+  /** The conversation's own patient (internal id). */
+  patient: string;
+}
+
+export const PrimaryBody = v.object({ patient: IdSchema });
+/** POST /v1/inbox/:id/merge: the duplicate record (internal id) merged into this conversation's patient. */
+export const MergeBody = v.object({ duplicate: IdSchema });

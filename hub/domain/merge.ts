@@ -4,7 +4,7 @@
 // both had one, the duplicate's keeps its own sequence as another conversation of the survivor. The duplicate stays as a row that says where
 // it went (`merged_into`): never listed, searched or merged again, and its shared contact is
 // left. Audited on both records, and a `merged` event in each conversation that moved and in the
-// surviving record's latest one.
+// surviving record's own chat.
 import type { HubDatabase } from '../db/database.js';
 import { addEvent } from '../db/repositories/events.js';
 import type { Identity } from '../auth/identity.js';
@@ -62,12 +62,11 @@ export async function mergePatients(
       { ...audit, action: 'patient.merge', subject_type: 'patient', subject_id: survivorId, detail: JSON.stringify({ merged: duplicateId, conversations: moved.length }) },
       { ...audit, action: 'patient.merged-into', subject_type: 'patient', subject_id: duplicateId, detail: JSON.stringify({ into: survivorId }) },
     ]).execute();
-    const latest = await trx.selectFrom('conversations').select('id').where('org_id', '=', orgId).where('patient_id', '=', survivorId).orderBy('updated_at', 'desc').executeTakeFirst();
     const events = [];
-    for (const conversationId of new Set([...moved, ...(latest ? [latest.id] : [])])) {
-      events.push((await addEvent(trx, { orgId, conversationId, kind: 'merged', by: staffWho(identity), fields: { merged: { name: duplicate.name } }, sourceId: `merged:${duplicateId}`, at: now }, now)).event);
+    for (const conversationId of new Set([...moved, ...(survivorChat ? [survivorChat.id] : [])])) {
+      events.push((await addEvent(trx, { orgId, conversationId, kind: 'merged', by: staffWho(identity), fields: { merged: { name: duplicate.name } }, sourceId: `merged:${duplicateId}:${conversationId}`, at: now }, now)).event);
     }
-    return { moved, events, touched: [...new Set([...moved, ...(latest ? [latest.id] : [])])] };
+    return { moved, events, touched: [...new Set([...moved, ...(survivorChat ? [survivorChat.id] : [])])] };
   });
   if (!result) return { ok: false, reason: 'not-found' };
   for (const event of result.events) live.event(orgId, event);

@@ -16,6 +16,7 @@ import { inboxApp } from './inbox.js';
 import { inboxSettingsApp } from './inbox-settings.js';
 import { settingsRolesApp } from './roles.js';
 import { displayNamesApp } from './display-names.js';
+import { patientsApp } from './patients.js';
 import { meApp } from './me.js';
 import { timelineApp } from './timeline.js';
 
@@ -32,6 +33,7 @@ export function createUserApi(ctx: HubContext, live: InboxLive = new InboxLive(c
   v1.route('/inbox/settings', inboxSettingsApp(ctx, live));
   v1.route('/inbox', timelineApp(ctx));
   v1.route('/inbox', displayNamesApp(ctx));
+  v1.route('/inbox', patientsApp(ctx, live));
   v1.route('/inbox', inboxApp(ctx, live));
   return v1;
 }
