@@ -40,6 +40,7 @@ import { vendorTimelineApp } from './timeline.js';
 import { httpError, unlessDuplicate } from '../http/errors.js';
 import { noStore } from '../http/no-store.js';
 import { vendorRolesApp } from './roles.js';
+import { permissionsOfRole } from '../auth/permissions.js';
 import { setPatientPhone } from '../domain/contacts.js';
 import { limitBody, parseBody, parseQuery } from '../http/validate.js';
 
@@ -158,6 +159,7 @@ function staffApp(ctx: HubContext) {
       const org = c.get('org');
       const body = await parseBody(c, UpsertStaffBody);
       if (body.locationId && !(await isLocationOf(ctx.db, org.id, body.locationId))) throw httpError(404, 'not-found', 'no such location');
+      if (!(await permissionsOfRole(ctx, org.id, body.role))) throw httpError(400, 'invalid', `the org has no role named ${body.role}`);
       const staff = await ctx.db.transaction().execute(async (trx) => {
         const row = await upsertStaff(trx, org.id, body);
         await auditAdmin(trx, org.id, 'staff.upsert', { type: 'staff', id: row.id }, { role: row.role });
