@@ -7,6 +7,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ChatCore } from '../../core/chat-core.js';
 import type { ChatState, ThreadState } from '../../core/types.js';
 import { displayName } from '../../format.js';
+import { SaveTranscriptController, canSaveTranscript } from '../controllers/save-transcript.js';
 import { icons } from '../icons.js';
 import { queueStatusText } from '../peer-state-text.js';
 import { base } from '../theme.js';
@@ -28,6 +29,10 @@ import { styles } from './clinic-chat-queue.styles.js';
  * @csspart badge - The unread count of a patient.
  * @csspart dismiss-button - Removes a patient who has left from the queue.
  * @csspart notify-toggle - Turns sound and desktop notifications on or off.
+ * @csspart save-transcript - "Save transcript of …" on the row of a patient who left or whose chat ended, while the thread has messages (its box may be closed).
+ * @csspart save-transcript-menu - The formats it shows, under the row; Escape hides them.
+ * @csspart save-transcript-text - Saves the transcript as plain text.
+ * @csspart save-transcript-fhir - Saves the transcript as a FHIR R4 Bundle (JSON).
  */
 export class ClinicChatQueue extends LitElement {
   static override styles = [base, styles];
@@ -38,6 +43,10 @@ export class ClinicChatQueue extends LitElement {
 
   @property({ attribute: false }) core?: ChatCore;
   @property({ attribute: false }) state?: ChatState;
+  /** The clinic named in a saved transcript; default "Clinic". */
+  @property({ attribute: 'clinic-name' }) clinicName?: string;
+
+  private readonly saver = new SaveTranscriptController(this, () => this.clinicName);
 
   /** The clock the waiting times are read against; ticks once a minute while connected. */
   @state() private now = Date.now();
@@ -120,11 +129,13 @@ export class ClinicChatQueue extends LitElement {
         </span>
         ${t.unread ? html`<span part="badge" aria-hidden="true">${t.unread > 99 ? '99+' : t.unread}</span>` : nothing}
       </button>
+      ${(!t.present || t.ended) && canSaveTranscript(t) ? this.saver.renderButton(t, `Save transcript of ${name}`, icons.download) : nothing}
       ${t.present
         ? nothing
         : html`<button part="dismiss-button" type="button" aria-label=${`Dismiss ${name}`} @click=${() => this.core?.dismiss(t.id)}>
             ${icons.close}
           </button>`}
+      ${canSaveTranscript(t) ? this.saver.renderMenu(t) : nothing}
     </li>`;
   }
 
