@@ -102,7 +102,8 @@ describe('transcriptFile', () => {
     expect(bundle.resourceType).toBe('Bundle');
     expect(bundle.entry.map((e) => e.resource.resourceType)).toEqual(['Communication', 'Communication', 'Communication']);
     expect(bundle.entry[1]!.resource.sender.display).toBe('Dr Lee');
-  });
+    // Compiling the official FHIR schema takes seconds, more on a busy machine.
+  }, 30_000);
 
   it('keeps a vendor id that is not file-name safe out of the path', () => {
     const file = transcriptFile(transcriptOf(thread({ patient: { ...ana, id: '../etc/ana smith' } })), 'text', { generatedAt: at });
