@@ -163,6 +163,8 @@ export class ClinicChatBox extends LitElement {
       this.endConfirm.reset();
       this.saver.reset();
     }
+    // An erased thread has nothing to save: its format choice must not come back with new messages.
+    if (!this.thread || !canSaveTranscript(this.thread)) this.saver.reset();
     if (switched) {
       this.window.reset();
       this.stickToBottom = true;

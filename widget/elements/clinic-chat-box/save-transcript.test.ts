@@ -8,7 +8,7 @@ import '../../define.js';
 import type { ClinicChat } from '../clinic-chat/clinic-chat.js';
 import { deepActiveElement, deepQuery } from '../../testing/deep-query.js';
 import { clickOn } from '../../testing/pointer.js';
-import { providerWithAnaOpen } from '../../testing/clinic-chat-fixtures.js';
+import { addClinicChat, providerWithAnaOpen } from '../../testing/clinic-chat-fixtures.js';
 
 let room = 0;
 const nextRoom = () => `save-${Date.now()}-${room++}`;
@@ -138,6 +138,42 @@ describe('"Save transcript" in <clinic-chat> (care team)', () => {
     const inQueue = await saveAs(provider, 'fhir');
     expect(part(provider, 'save-transcript')!.getAttribute('aria-label')).to.equal('Save transcript of Ana');
     expect(JSON.parse(await inQueue.blob.text()).entry).to.have.length(2);
+  });
+
+  it('stays in the queue for a patient who left, until they are dismissed', async () => {
+    const { provider, patient } = await chatWithMessages();
+    provider.close();
+    await provider.updateComplete;
+    expect(part(provider, 'save-transcript'), 'offered in the queue while the patient is still here').to.equal(null);
+
+    patient.remove();
+    await waitUntil(() => part(provider, 'save-transcript'), 'the queue did not offer saving when the patient left');
+    const file = await saveAs(provider, 'text');
+    expect(await file.blob.text()).to.contain('My knee hurts since Monday');
+
+    await clickOn(part(provider, 'save-transcript')!);
+    await waitUntil(() => part(provider, 'save-transcript-menu'));
+    await clickOn(part(provider, 'dismiss-button')!);
+    await waitUntil(() => !part(provider, 'save-transcript-menu'), 'the formats outlived the dismissed patient');
+    expect(part(provider, 'save-transcript')).to.equal(null);
+  });
+
+  it('goes with the thread under view retention: nothing to save once it is erased', async () => {
+    const wrapper = await fixture<HTMLDivElement>(html`<div style="width: 800px"></div>`);
+    const provider = addClinicChat(wrapper, nextRoom(), 'provider', 'dr-lee', 'Dr Lee', { retention: 'view' });
+    const patient = addClinicChat(wrapper, provider.room, 'patient', 'ana', 'Ana');
+    await waitUntil(() => provider.state?.threads.length === 1 && patient.state?.threads[0].present);
+    await patient.send('erase me');
+    await provider.open('ana');
+    await waitUntil(() => part(provider, 'save-transcript'), 'not offered while the box is open');
+    patient.remove();
+    await waitUntil(() => !provider.state!.threads[0].present);
+
+    provider.close();
+    await provider.updateComplete;
+
+    expect(provider.state!.threads[0].messages).to.have.length(0);
+    expect(part(provider, 'save-transcript')).to.equal(null);
   });
 
   it('is keyboard operable: Enter shows the formats, Escape hides them without minimizing the box', async () => {

@@ -64,6 +64,13 @@ export class ClinicChatQueue extends LitElement {
     this.clock = undefined;
   }
 
+  protected override willUpdate(): void {
+    // A patient dismissed or back, or a thread erased, takes its open format choice with it.
+    const open = this.saver.openFor;
+    const thread = open === null ? undefined : this.state?.threads.find((t) => t.id === open);
+    if (open !== null && (!thread || !offersSave(thread))) this.saver.reset();
+  }
+
   /** Moves focus to a patient's entry (after their box closes). */
   focusPatient(id: string): void {
     this.renderRoot.querySelector<HTMLButtonElement>(`[data-id="${CSS.escape(id)}"]`)?.focus();
@@ -129,13 +136,13 @@ export class ClinicChatQueue extends LitElement {
         </span>
         ${t.unread ? html`<span part="badge" aria-hidden="true">${t.unread > 99 ? '99+' : t.unread}</span>` : nothing}
       </button>
-      ${(!t.present || t.ended) && canSaveTranscript(t) ? this.saver.renderButton(t, `Save transcript of ${name}`, icons.download) : nothing}
+      ${offersSave(t) ? this.saver.renderButton(t, `Save transcript of ${name}`, icons.download) : nothing}
       ${t.present
         ? nothing
         : html`<button part="dismiss-button" type="button" aria-label=${`Dismiss ${name}`} @click=${() => this.core?.dismiss(t.id)}>
             ${icons.close}
           </button>`}
-      ${canSaveTranscript(t) ? this.saver.renderMenu(t) : nothing}
+      ${offersSave(t) ? this.saver.renderMenu(t) : nothing}
     </li>`;
   }
 
@@ -160,6 +167,11 @@ export class ClinicChatQueue extends LitElement {
     items[next]?.focus();
     event.preventDefault();
   }
+}
+
+/** The queue offers saving once the chat is over (the patient left, or it ended): the box may be closed by then. */
+function offersSave(t: ThreadState): boolean {
+  return (!t.present || t.ended) && canSaveTranscript(t);
 }
 
 function preview(t: ThreadState): string {
