@@ -1,5 +1,6 @@
 // DEVELOPMENT ONLY. A small clinic for the demo's inbox, so a newcomer sees a populated shared
-// inbox at once: two teams, two clinics, three staff members, a dozen patients with history,
+// inbox at once: two teams, two clinics, four staff members, a dozen patients with history, a
+// family sharing one phone,
 // some assigned, one claimed, one urgent, one closed, and a note that mentions a colleague.
 // Written through the hub's own repositories, once: a database that already has the demo's
 // conversations is left as it is.
@@ -10,6 +11,7 @@ import { storeMessageIn } from '../hub/db/repositories/messages.js';
 import { addNote } from '../hub/db/repositories/notes.js';
 import { addListMember, createList, createLocation, listLists, upsertPatient, upsertStaff } from '../hub/db/repositories/people.js';
 
+import { setPatientPhone } from '../hub/domain/contacts.js';
 import { DEMO_STAFF_PAGES } from './identity.js';
 
 /** The staff the inbox page can be opened as (`?as=`), by their external ids. */
@@ -155,6 +157,12 @@ export async function seedDemoClinic(ctx: HubContext, orgId: string, now = Date.
     if (p.claim) await claimConversation(db, orgId, conversation.id, staff.get(p.claim)!);
     if (p.urgent) await db.updateTable('conversations').set({ urgency: 1 }).where('id', '=', conversation.id).execute();
     if (p.closed) await closeConversation(db, orgId, conversation.id, now - 60 * 60_000);
+    if (p.id === 'lucas') {
+      // A family phone: Lucas and his mother Léa (no conversation of her own yet) share one contact.
+      await setPatientPhone(db, orgId, patient.id, '+1 555 0100 2233', now);
+      const lea = await upsertPatient(db, orgId, { externalId: 'lea', name: 'Léa Martin', locationId: sites[n % 2]!.id }, now + 1);
+      await setPatientPhone(db, orgId, lea.id, '+1 (555) 0100-2233', now);
+    }
     if (p.id === 'david') {
       await addNote(db, {
         orgId,

@@ -44,6 +44,7 @@ async function choosePrimary(db: HubDatabase, contactId: string): Promise<void> 
 
 export interface ContactView {
   id: string;
+  /** The number as this patient's record has it. */
   phone: string;
   primary: string | null;
   /** Every patient on the contact, this one included (internal ids, external ids, names). */
@@ -55,7 +56,7 @@ export async function contactOfPatient(db: HubDatabase, orgId: string, patientId
   const row = await db
     .selectFrom('patients')
     .innerJoin('contacts', 'contacts.id', 'patients.contact_id')
-    .select(['contacts.id', 'contacts.phone', 'contacts.primary_patient_id'])
+    .select(['contacts.id', 'contacts.phone', 'contacts.primary_patient_id', 'patients.phone as written'])
     .where('patients.org_id', '=', orgId)
     .where('patients.id', '=', patientId)
     .executeTakeFirst();
@@ -69,7 +70,7 @@ export async function contactOfPatient(db: HubDatabase, orgId: string, patientId
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  return { id: row.id, phone: row.phone, primary: row.primary_patient_id, patients: patients.map((p) => ({ id: p.id, externalId: p.external_id, name: p.name })) };
+  return { id: row.id, phone: row.written ?? row.phone, primary: row.primary_patient_id, patients: patients.map((p) => ({ id: p.id, externalId: p.external_id, name: p.name })) };
 }
 
 /** Makes one of the contact's patients its primary; false when the patient is not on it. */

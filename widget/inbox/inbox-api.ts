@@ -2,7 +2,10 @@
 // notes and mentions. The token goes in the Authorization header, never in a URL; a refusal
 // is an `InboxApiError` with the hub's error code. No DOM: `fetch` is all it needs.
 import type {
+  ContactResponse,
   DisplayNameResponse,
+  PatientHit,
+  PatientSearchResponse,
   ClaimResponse,
   DirectoryResponse,
   InboxCountsResponse,
@@ -127,6 +130,29 @@ export class InboxApi {
 
   reopen(id: string): Promise<unknown> {
     return this.call('POST', `/inbox/${enc(id)}/reopen`);
+  }
+
+  /** Patients by name, phone or external id (New chat). */
+  async searchPatients(q: string): Promise<PatientHit[]> {
+    return (await this.call<PatientSearchResponse>('GET', `/inbox/patients?q=${enc(q)}`)).patients;
+  }
+
+  async createPatient(input: { name: string; externalId?: string; phone?: string; locationId?: string }): Promise<PatientHit> {
+    return (await this.call<{ patient: PatientHit }>('POST', '/inbox/patients', input)).patient;
+  }
+
+  /** The contact the conversation's patient shares with others (a family phone), if any. */
+  contact(id: string): Promise<ContactResponse> {
+    return this.call('GET', `/inbox/${enc(id)}/contact`);
+  }
+
+  setPrimary(contact: string, patient: string): Promise<unknown> {
+    return this.call('PUT', `/inbox/contacts/${enc(contact)}/primary`, { patient });
+  }
+
+  /** Merges the duplicate patient record into the conversation's patient. */
+  merge(id: string, duplicate: string): Promise<unknown> {
+    return this.call('POST', `/inbox/${enc(id)}/merge`, { duplicate });
   }
 
   /** The name patients see for me in that conversation, and where it comes from. */

@@ -9,6 +9,8 @@ import type { TimelineEvent } from '../../protocol/timeline.js';
 import { Emitter } from '../core/emitter.js';
 import { InboxApiError, type Assignee, type InboxFilters } from './inbox-api.js';
 import { InboxListing } from './inbox-listing.js';
+import { InboxNewChat } from './inbox-new-chat.js';
+import { InboxPatient } from './inbox-patient.js';
 import { InboxSettings } from './inbox-settings.js';
 import { InboxStore } from './inbox-store.js';
 import { EMPTY, type InboxCoreOptions, type InboxEventMap, type InboxState, type InboxView } from './inbox-state.js';
@@ -35,6 +37,10 @@ export class InboxCore {
   private readonly list: InboxListing;
   /** The admins' settings panel. */
   readonly settings: InboxSettings;
+  /** New chat: find or add a patient and start writing. */
+  readonly newChat: InboxNewChat;
+  /** The patient in view: their shared contact, merging, the name they see for me. */
+  readonly patient: InboxPatient;
   private off?: () => void;
   private countsTimer?: ReturnType<typeof setTimeout>;
   /** Increments per `select`, so a slow answer for a conversation already left is dropped. */
@@ -46,6 +52,8 @@ export class InboxCore {
   constructor(private readonly opts: InboxCoreOptions) {
     this.list = new InboxListing(opts.api, this.store, this.guard, this.events, opts.pageSize);
     this.settings = new InboxSettings(opts.api, this.store, this.guard);
+    this.patient = new InboxPatient(opts.api, this.store, (run) => this.act(run));
+    this.newChat = new InboxNewChat(opts.api, this.store, this.guard, (id) => this.select(id));
     this.off = opts.socket.listen((frame) => this.onFrame(frame));
   }
 
@@ -145,14 +153,19 @@ export class InboxCore {
     const call = ++this._selectId;
     if (previous) this.opts.socket.send({ type: 'viewing', conversation: previous.id, active: false });
     const listed = id === null ? undefined : this.s.items.find((i) => i.id === id);
-    this.set({ selected: listed ?? null, notes: [], events: [] });
+    this.set({ selected: listed ?? null, notes: [], events: [], contact: undefined, ...(id !== null && { starting: undefined }) });
     // Left: it was kept listed while in view; now the filters decide again.
     if (previous) this.list.upsert(previous);
     if (id === null) return;
     await this.guard(async () => {
-      const [entry, notes, events] = await Promise.all([listed ? Promise.resolve(listed) : this.opts.api.conversation(id), this.opts.api.notes(id), this.opts.api.events(id)]);
+      const [entry, notes, events, contact] = await Promise.all([
+        listed ? Promise.resolve(listed) : this.opts.api.conversation(id),
+        this.opts.api.notes(id),
+        this.opts.api.events(id),
+        this.opts.api.contact(id),
+      ]);
       if (call !== this._selectId) return;
-      this.set({ selected: this.s.selected ?? entry, notes, events: mergeEvents(events, this.s.events) });
+      this.set({ selected: this.s.selected ?? entry, notes, events: mergeEvents(events, this.s.events), contact: { ...contact, for: id } });
       this.opts.socket.catchUp(entry.thread);
       this.opts.socket.send({ type: 'viewing', conversation: id, active: true });
     });
@@ -179,23 +192,6 @@ export class InboxCore {
 
   reopen(): Promise<void> {
     return this.act((id) => this.opts.api.reopen(id));
-  }
-
-  /** Asks the hub for the name patients see for me in the conversation in view. */
-  loadDisplayName(): Promise<void> {
-    return this.act(async (id) => {
-      const names = await this.opts.api.displayName(id);
-      if (this.s.selected?.id === id) this.set({ displayName: { ...names, for: id } });
-    });
-  }
-
-  /** The name patients see for me from now on: here only, or everywhere (my default); null goes back. */
-  saveDisplayName(scope: 'conversation' | 'own', name: string | null): Promise<void> {
-    return this.act(async (id) => {
-      await this.opts.api.setDisplayName(scope === 'own' ? 'own' : { conversation: id }, name);
-      const names = await this.opts.api.displayName(id);
-      if (this.s.selected?.id === id) this.set({ displayName: { ...names, for: id } });
-    });
   }
 
   /** Opts the patient out of messages, permanently; replies are refused from then on, notes are not. */
@@ -257,7 +253,8 @@ export class InboxCore {
     switch (frame.type) {
       case 'inbox':
         this.countsSoon();
-        return this.list.onItem(frame.conversation);
+        this.list.onItem(frame.conversation);
+        return this.newChat.arrived(frame.conversation);
       case 'inbox-state':
         this.list.onMark(frame.conversation, frame.mark);
         return this.countsSoon();

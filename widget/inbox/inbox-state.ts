@@ -1,10 +1,11 @@
 // What the shared inbox is, as values: its state, its events, the socket it shares with the
 // chat, and the options it is built with.
 import type { Frame, OutgoingFrame } from '../../protocol/index.js';
-import type { DirectoryResponse, DisplayNameResponse, InboxCountsResponse, InboxEntry, Note, SettingsResponse } from '../../protocol/inbox.js';
+import type { ContactResponse, DirectoryResponse, DisplayNameResponse, InboxCountsResponse, InboxEntry, Note, SettingsResponse } from '../../protocol/inbox.js';
 import type { Permission } from '../../protocol/permissions.js';
 import type { TimelineEvent } from '../../protocol/timeline.js';
 import type { InboxApi, MentionEntry } from './inbox-api.js';
+import type { NewChatState, Starting } from './inbox-new-chat.js';
 
 /** The lists a staff member picks from: each is a set of filters the hub answers. */
 export type InboxView = 'all' | 'mine' | 'unassigned' | 'mentions' | 'closed' | { list: string };
@@ -42,6 +43,12 @@ export interface InboxState {
   readonly events: readonly TimelineEvent[];
   /** The name patients see for me in the conversation in view, once asked for (`loadDisplayName`). */
   readonly displayName?: DisplayNameResponse & { for: string };
+  /** The contact the patient in view shares with others (a family phone), with the patient's own id. */
+  readonly contact?: ContactResponse & { for: string };
+  /** The New chat dialog, while it is open. */
+  readonly newChat?: NewChatState;
+  /** A draft for a patient without a conversation: the first message makes it. */
+  readonly starting?: Starting;
   /** Other staff viewing each conversation now. */
   readonly viewers: Readonly<Record<string, readonly Viewer[]>>;
   readonly mentions: readonly MentionEntry[];

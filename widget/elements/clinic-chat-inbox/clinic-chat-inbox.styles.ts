@@ -354,6 +354,67 @@ export const styles = css`
     border-color: currentColor;
     font-weight: 600;
   }
+  [part~='new-chat'] {
+    flex: 1;
+    min-height: 0;
+    overflow-y: auto;
+    padding: 12px 16px;
+  }
+  [part~='new-chat'] label {
+    display: block;
+    margin: 8px 0;
+  }
+  [part~='new-chat'] input {
+    box-sizing: border-box;
+    display: block;
+    width: 100%;
+    max-width: 28em;
+    min-height: 36px;
+    margin-top: 4px;
+    padding: 0 10px;
+    border: 1px solid var(--_border-color);
+    border-radius: 8px;
+    background: var(--_background);
+    color: inherit;
+    font: inherit;
+  }
+  [part~='new-chat-results'],
+  [part~='contact-patients'] {
+    margin: 8px 0;
+    padding: 0;
+    list-style: none;
+  }
+  [part~='new-chat-results'] li,
+  [part~='contact-patients'] li {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: space-between;
+    gap: 6px;
+    padding: 8px 0;
+    border-bottom: 1px solid var(--_border-color);
+  }
+  [part~='new-chat-results'] .who {
+    display: flex;
+    flex-direction: column;
+  }
+  [part~='new-chat-results'] .meta,
+  [part~='new-patient'] .hint {
+    color: var(--_muted-color);
+    font-size: 0.85em;
+  }
+  [part~='new-patient'] {
+    margin-top: 16px;
+    padding-top: 8px;
+    border-top: 1px solid var(--_border-color);
+  }
+  [part~='new-patient'] h3 {
+    margin: 8px 0;
+    font-size: 0.95em;
+  }
+  [part~='contact-primary'] {
+    font-weight: 600;
+  }
   [part~='settings'] {
     flex: 1;
     min-height: 0;

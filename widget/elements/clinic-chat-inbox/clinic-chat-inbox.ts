@@ -4,7 +4,9 @@
 // Renders the state of an InboxCore and a ChatCore; every action is a call on one of them.
 import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { MentionTarget } from '../../../protocol/inbox.js';
+import type { MentionTarget, PatientHit } from '../../../protocol/inbox.js';
+import type { ThreadState } from '../../core/types.js';
+import { displayName } from '../../format.js';
 import type { Mentionable } from '../../inbox/mentions.js';
 import { ClinicChatBox } from '../clinic-chat-box/clinic-chat-box.js';
 import type { NoteWriting } from '../clinic-chat-composer/clinic-chat-composer.js';
@@ -16,6 +18,7 @@ import { renderHeader, type HeaderActions } from './inbox-header.js';
 import { renderRows, renderSearch, renderViews, type ListActions } from './inbox-list.js';
 import { InboxSessionController } from './inbox-session.js';
 import { renderSettings, type SettingsActions } from './inbox-settings.js';
+import { renderNewChat, type NewChatActions } from './inbox-new-chat.js';
 
 /**
  * The shared inbox for the care team, on a hub.
@@ -117,12 +120,21 @@ export class ClinicChatInbox extends LitElement {
     assign: (to) => void this.session.inbox?.assign(to),
     close: () => void this.session.inbox?.close(),
     reopen: () => void this.session.inbox?.reopen(),
-    loadDisplayName: () => void this.session.inbox?.loadDisplayName(),
-    saveDisplayName: (scope, name) => void this.session.inbox?.saveDisplayName(scope, name),
+    loadDisplayName: () => void this.session.inbox?.patient.loadDisplayName(),
+    saveDisplayName: (scope, name) => void this.session.inbox?.patient.saveDisplayName(scope, name),
+    setPrimary: (patient) => void this.session.inbox?.patient.setPrimary(patient),
+    merge: (duplicate) => void this.session.inbox?.patient.merge(duplicate),
     markUnread: () => void this.markUnread(),
     urgent: (on) => void this.session.inbox?.setUrgent(on),
     optOut: () => void this.session.inbox?.optOut(),
     dismissMentions: () => void this.session.inbox?.dismissMentionsHere(),
+  };
+
+  private readonly newChat: NewChatActions = {
+    close: () => this.session.inbox?.newChat.close(),
+    find: (query) => void this.session.inbox?.newChat.find(query),
+    start: (patient) => void this.startWith(patient),
+    create: (input) => void this.session.inbox?.newChat.create(input).then(() => this.openDraft()),
   };
 
   private readonly settings: SettingsActions = {
@@ -168,11 +180,16 @@ export class ClinicChatInbox extends LitElement {
             ${state.problem} <button type="button" class="link" @click=${() => inbox.clearProblem()}>Dismiss</button>
           </p>`
         : nothing}
-      <div part="inbox" class=${selected || state.settings ? 'inbox detail-open' : 'inbox'}>
+      <div part="inbox" class=${selected || state.settings || state.newChat || state.starting ? 'inbox detail-open' : 'inbox'}>
         <section part="list-pane" aria-labelledby="inbox-title">
           <div class="list-head">
             <h2 id="inbox-title">Inbox</h2>
             <span class="head-actions">
+              ${may(state, 'chats.write')
+                ? html`<button part="new-chat-button" type="button" aria-pressed=${state.newChat ? 'true' : 'false'} @click=${() => (state.newChat ? inbox.newChat.close() : this.openNewChat())}>
+                    New chat
+                  </button>`
+                : nothing}
               ${may(state, 'lists.manage') || may(state, 'settings.manage') || may(state, 'audit.view')
                 ? html`<button part="settings-button" type="button" aria-pressed=${state.settings ? 'true' : 'false'} @click=${() => (state.settings ? inbox.settings.close() : void inbox.settings.open())}>
                     Settings
@@ -188,12 +205,16 @@ export class ClinicChatInbox extends LitElement {
         </section>
         <section
           part="detail-pane"
-          aria-labelledby=${state.settings ? 'settings-title' : selected ? 'conversation-title' : nothing}
-          aria-label=${state.settings || selected ? nothing : 'Conversation'}
+          aria-labelledby=${state.settings ? 'settings-title' : state.newChat ? 'new-chat-title' : selected || state.starting ? 'conversation-title' : nothing}
+          aria-label=${state.settings || state.newChat || selected || state.starting ? nothing : 'Conversation'}
           @keydown=${this.onDetailKeydown}
         >
           ${state.settings
             ? renderSettings(state.settings, this.settings, this.deleting)
+            : state.newChat
+            ? renderNewChat(state.newChat, state, this.newChat)
+            : state.starting && !selected
+            ? this.renderDraft(state.starting.name, chatState?.threads.find((t) => t.id === state.starting!.thread))
             : selected
             ? html`${renderHeader(selected, state, thread, nameOf, this.actions)}
                 ${thread && chatState
@@ -232,9 +253,58 @@ export class ClinicChatInbox extends LitElement {
     await this.renderRoot.querySelector<ClinicChatBox>('clinic-chat-box')?.focusInput();
   }
 
+  /** A patient without a conversation yet: the box for their thread, with a header that says so. */
+  private renderDraft(name: string, thread: ThreadState | undefined) {
+    const chat = this.session.chat;
+    return html`<div part="conversation-header">
+        <div class="title-row">
+          <button part="back-button" type="button" aria-label="Back to the inbox" @click=${() => void this.back()}>←</button>
+          <div class="heading">
+            <h2 part="title" id="conversation-title">${displayName(name)}</h2>
+            <span part="status">New conversation: it starts with your first message</span>
+          </div>
+        </div>
+      </div>
+      ${thread && chat
+        ? html`<clinic-chat-box no-header .core=${chat} .state=${chat.state} .thread=${thread} .readerId=${this.session.inbox?.state.me?.id}></clinic-chat-box>`
+        : nothing}`;
+  }
+
+  private async openNewChat(): Promise<void> {
+    await this.session.inbox?.select(null);
+    this.session.chat?.close();
+    this.session.inbox?.newChat.open();
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLInputElement>('[part~="new-chat-search"]')?.focus();
+  }
+
+  /** A found patient: their conversation if they have one, else a draft for the first message. */
+  private async startWith(patient: PatientHit): Promise<void> {
+    const inbox = this.session.inbox;
+    if (!inbox) return;
+    if (patient.conversation) {
+      inbox.newChat.close();
+      return this.open(patient.conversation.id);
+    }
+    await inbox.newChat.start(patient);
+    await this.openDraft();
+  }
+
+  /** The chat gets a thread for the draft's patient, shown in the box, the composer focused. */
+  private async openDraft(): Promise<void> {
+    const starting = this.session.inbox?.state.starting;
+    const chat = this.session.chat;
+    if (!starting || !chat) return;
+    if (!chat.state.threads.some((t) => t.id === starting.thread)) chat.setQueue([{ id: starting.thread, name: starting.name, present: false }]);
+    chat.open(starting.thread);
+    await this.updateComplete;
+    await this.renderRoot.querySelector<ClinicChatBox>('clinic-chat-box')?.focusInput();
+  }
+
   private async back(): Promise<void> {
     const id = this.session.inbox?.state.selected?.id;
     this.session.chat?.close();
+    this.session.inbox?.newChat.cancelDraft();
     await this.session.inbox?.select(null);
     await this.updateComplete;
     if (id) this.focusRow(id);
@@ -258,6 +328,11 @@ export class ClinicChatInbox extends LitElement {
     if (this.session.inbox?.state.settings) {
       event.preventDefault();
       this.session.inbox.settings.close();
+      return;
+    }
+    if (this.session.inbox?.state.newChat) {
+      event.preventDefault();
+      this.session.inbox.newChat.close();
       return;
     }
     if (!this.session.inbox?.state.selected) return;

@@ -21,6 +21,8 @@ export interface HeaderActions {
   urgent(on: boolean): void;
   optOut(): void;
   dismissMentions(): void;
+  setPrimary(patient: string): void;
+  merge(duplicate: string): void;
   loadDisplayName(): void;
   saveDisplayName(scope: 'conversation' | 'own', name: string | null): void;
 }
@@ -50,6 +52,7 @@ export function renderHeader(entry: InboxEntry, state: InboxState, thread: Threa
     ${entry.optedOutAt !== null
       ? html`<p part="opted-out" role="note"><strong>Opted out</strong> of messages: replies to ${name} will not be sent. Internal notes can still be written.</p>`
       : nothing}
+    ${renderContact(entry, state, act)}
     ${entry.claimedBy && !mine ? html`<p part="claimed">${nameOf(entry.claimedBy)} is handling this conversation.</p>` : nothing}
     ${may(state, 'chats.write') ? renderActions(entry, state, name, mine, act) : renderReadActions(act)}
   </div>`;
@@ -136,6 +139,41 @@ function renderDisplayName(entry: InboxEntry, state: InboxState, act: HeaderActi
           <p class="hint">Messages already sent keep the name they were sent with.</p>
         </form>`
       : html`<p>Loading…</p>`}
+    </div>
+  </details>`;
+}
+
+/** "+1 other patient": who else shares this patient's phone, the primary starred; merge a duplicate. */
+function renderContact(entry: InboxEntry, state: InboxState, act: HeaderActions) {
+  const view = state.contact?.for === entry.id ? state.contact : undefined;
+  const contact = view?.contact;
+  if (!view || !contact || contact.patients.length < 2) return nothing;
+  const others = contact.patients.length - 1;
+  const write = may(state, 'chats.write');
+  const merge = may(state, 'patients.create');
+  return html`<details part="contact" class="menu">
+    <summary part="contact-button">+${others} other patient${others === 1 ? '' : 's'} on ${contact.phone}</summary>
+    <div class="panel">
+      <ul part="contact-patients" aria-label="Patients sharing this contact">
+        ${contact.patients.map((p) => {
+          const primary = p.id === contact.primary;
+          const self = p.id === view.patient;
+          return html`<li>
+            <span part=${primary ? 'contact-primary' : 'contact-patient'}
+              >${primary ? html`<span aria-hidden="true">★</span> ` : nothing}${displayName(p.name)}${self ? ' (this conversation)' : ''}${primary
+                ? html`<span class="visually-hidden"> (primary)</span>`
+                : nothing}</span
+            >
+            ${!primary && write ? html`<button part="make-primary" type="button" @click=${() => act.setPrimary(p.id)}>Make primary</button>` : nothing}
+            ${!self && merge
+              ? html`<button part="merge-button" type="button" aria-label=${`Same person: merge ${displayName(p.name)} into ${displayName(entry.patient.name)}`} @click=${() => act.merge(p.id)}>
+                  Same person: merge here
+                </button>`
+              : nothing}
+          </li>`;
+        })}
+      </ul>
+      ${merge ? html`<p class="hint">Merging moves that record's conversations, messages and history here. It is audited and cannot be undone.</p>` : nothing}
     </div>
   </details>`;
 }

@@ -1,0 +1,129 @@
+// The inbox's record keeping end to end, on the seeded demo clinic through one real hub (SQLite
+// file, WebSockets, REST) and real Chromium pages: a staff member starts a conversation with a
+// new patient, the patient answers, a note, close, and the patient writing again re-opens it;
+// and a family's shared phone, its primary and merging a duplicate record.
+import { AxeBuilder } from '@axe-core/playwright';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_ORG, ensureDevOrg, mintDevToken } from '../demo/dev-hub.js';
+import { seedDemoClinic } from '../demo/seed-clinic.js';
+import { startDemo, type DemoServer } from '../demo/serve.mjs';
+import { createHub, type Hub } from '../hub/hub.js';
+import { launchChromium } from './browser.js';
+import { SETTLE, watchProblems } from './support.js';
+
+describe('records in the inbox: new conversations, shared contacts, merge', () => {
+  let hub: Hub;
+  let dataDir: string;
+  let demo: DemoServer;
+  let browser: Browser;
+  const problems: string[] = [];
+
+  async function page(path: string, width = 1280, height = 800): Promise<Page> {
+    const p = await (await browser.newContext({ viewport: { width, height } })).newPage();
+    watchProblems(p, problems);
+    await p.goto(`${demo.url}${path}`);
+    return p;
+  }
+  const inboxOf = (as: string) => page(`inbox.html?hub=1&as=${as}`);
+  const patientPage = (id: string, name: string) => page(`waiting-room.html?hub=1&id=${id}&name=${encodeURIComponent(name)}&visit=demo-${id}`);
+  const inbox = (p: Page) => p.locator('clinic-chat-inbox');
+  const row = (p: Page, name: string) => inbox(p).locator('[part~="conversation"]', { hasText: name });
+  const header = (p: Page) => inbox(p).locator('[part~="conversation-header"]');
+  const timeline = (p: Page) => inbox(p).locator('[part~="messages"]');
+  const soon = { timeout: 3000 };
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'clinic-chat-e2e-records-'));
+    hub = await createHub({ port: 0, dataDir, logLevel: 'silent' });
+    demo = await startDemo({ port: 0, hub: { wsUrl: hub.wsUrl, mintToken: mintDevToken } });
+    await ensureDevOrg(hub.ctx, new URL(demo.url).origin);
+    await seedDemoClinic(hub.ctx, DEV_ORG.id);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+    await hub?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('staff start a conversation with a new patient; she answers; a note; closed; her next message re-opens it', async () => {
+    const lee = await inboxOf('dr-lee');
+    await inbox(lee).getByRole('button', { name: 'New chat' }).click();
+    const search = inbox(lee).getByRole('searchbox', { name: 'Find a patient' });
+    await expect.poll(() => search.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement), SETTLE).toBe(true);
+    await search.fill('Nadia');
+    await inbox(lee).getByText('No patient matches “Nadia”.').waitFor(SETTLE);
+    for (const theme of ['light', 'dark']) {
+      await inbox(lee).evaluate((el, t) => el.setAttribute('theme', t), theme);
+      const { violations } = await new AxeBuilder({ page: lee }).include('clinic-chat-inbox').analyze();
+      expect(violations.map((v) => ({ theme, rule: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
+    }
+    const form = inbox(lee).locator('[part~="new-patient"]');
+    await form.getByRole('textbox', { name: 'Name' }).fill('Nadia Haddad');
+    await form.getByRole('textbox', { name: 'Phone' }).fill('+1 555 0100 7777');
+    await form.getByRole('textbox', { name: /Patient ID/ }).fill('nadia');
+    await form.getByRole('button', { name: 'Add and start a chat' }).click();
+    await header(lee).getByText('New conversation: it starts with your first message').waitFor(SETTLE);
+    // Nothing exists until the first message.
+    expect(await row(lee, 'Nadia Haddad').count()).toBe(0);
+    const reply = inbox(lee).getByRole('textbox', { name: 'Message' });
+    await reply.fill('Hello Nadia, this is the clinic about your lab results.');
+    await reply.press('Enter');
+    await row(lee, 'Nadia Haddad').waitFor(SETTLE);
+    await header(lee).getByRole('button', { name: 'Close', exact: true }).waitFor(SETTLE);
+
+    const nadia = await patientPage('nadia', 'Nadia Haddad');
+    await nadia.locator('clinic-chat [part~="message"]', { hasText: 'about your lab results' }).waitFor(SETTLE);
+    const box = nadia.getByRole('textbox', { name: 'Message' });
+    await box.fill('Thanks! What did they show?');
+    await box.press('Enter');
+    await timeline(lee).getByText('Thanks! What did they show?').waitFor(soon);
+
+    await inbox(lee).getByRole('button', { name: 'Internal note' }).click();
+    const note = inbox(lee).getByRole('textbox', { name: 'Internal note' });
+    await note.fill('Ferritin low; discuss iron at the visit.');
+    await note.press('Enter');
+    await timeline(lee).locator('[part~="note"]', { hasText: 'Ferritin low' }).waitFor(SETTLE);
+
+    await header(lee).getByRole('button', { name: 'Close', exact: true }).click();
+    await header(lee).getByRole('button', { name: 'Restart conversation' }).waitFor(SETTLE);
+    await box.fill('One more question about the iron tablets.');
+    await box.press('Enter');
+    await header(lee).getByRole('button', { name: 'Close', exact: true }).waitFor(soon);
+    await timeline(lee).getByText('One more question about the iron tablets.').waitFor(soon);
+    expect(await nadia.locator('clinic-chat').evaluate((el) => el.shadowRoot!.innerHTML)).not.toContain('Ferritin');
+
+    // Found again by phone, New chat opens her conversation instead of starting another.
+    await inbox(lee).getByRole('button', { name: 'New chat' }).click();
+    await inbox(lee).getByRole('searchbox', { name: 'Find a patient' }).fill('0100 7777');
+    await inbox(lee).getByRole('button', { name: 'Open the conversation with Nadia Haddad' }).click();
+    await timeline(lee).getByText('One more question about the iron tablets.').waitFor(SETTLE);
+    for (const p of [lee, nadia]) await p.context().close();
+  });
+
+  it('a family phone: "+1 other patient", the primary starred and changed, and a duplicate merged into the record', async () => {
+    const lee = await inboxOf('dr-lee');
+    await row(lee, 'Lucas Martin').click();
+    const contact = header(lee).getByText('+1 other patient on +1 555 0100 2233');
+    await contact.waitFor(SETTLE);
+    await contact.click();
+    const people = header(lee).locator('[part~="contact-patients"]');
+    await people.locator('[part~="contact-primary"]', { hasText: 'Lucas Martin' }).waitFor(SETTLE);
+    await people.getByRole('button', { name: 'Make primary' }).click();
+    await people.locator('[part~="contact-primary"]', { hasText: 'Léa Martin' }).waitFor(SETTLE);
+    const { violations } = await new AxeBuilder({ page: lee }).include('clinic-chat-inbox').analyze();
+    expect(violations.map((v) => ({ rule: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
+
+    await people.getByRole('button', { name: 'Same person: merge Léa Martin into Lucas Martin' }).click();
+    await expect.poll(() => header(lee).locator('[part~="contact"]').count(), SETTLE).toBe(0);
+    await timeline(lee).locator('[part~="event-merged"]', { hasText: 'Léa Martin' }).waitFor(soon);
+    await lee.context().close();
+    expect(problems).toEqual([]);
+  });
+});
