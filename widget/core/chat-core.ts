@@ -111,7 +111,7 @@ export class ChatCore {
       announceHere: () => this.announce('here'),
       publish: () => this.publish(),
     });
-    this.sender = new Sender({ me, threads, clock, outbox, typing, maxFileBytes: () => this.opts.maxFileBytes, fail });
+    this.sender = new Sender({ me, threads, clock, outbox, typing, maxFileBytes: () => this.opts.maxFileBytes, fail, repliesWhileAway: this.opts.repliesWhileAway });
     if (this.role === 'patient') life.ensure(me, this.visit);
     this.publish();
   }

@@ -9,7 +9,7 @@ import { Typing } from './typing.js';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...Array.from({ length: 40_000 }, (_, i) => i % 251)]);
 
-function setup(role: Peer['role'] = 'patient') {
+function setup(role: Peer['role'] = 'patient', repliesWhileAway = false) {
   const me: Peer = role === 'patient' ? { id: 'ana', name: 'Ana', role } : { id: 'dr-lee', name: 'Dr Lee', role };
   const threads = new ThreadStore((a, b) => a.clock - b.clock);
   threads.ensure({ id: 'ana', name: 'Ana', role: 'patient' }, undefined, true);
@@ -26,6 +26,7 @@ function setup(role: Peer['role'] = 'patient') {
     typing: new Typing(threads),
     maxFileBytes: () => limit.bytes,
     fail: (code, message) => (errors.push(code), new ProtocolError(code, message)),
+    repliesWhileAway,
   });
   const refusal = (p: Promise<unknown>) => p.then(() => null, (e: ProtocolError) => e.code);
   return { sender, threads, sent, errors, limit, refusal };
@@ -55,6 +56,15 @@ describe('Sender', () => {
   it('refuses the care team a send to a patient who left', async () => {
     const { sender, threads, refusal } = setup('provider');
     threads.update('ana', { present: false });
+    expect(await refusal(sender.send('ana', 'hello?', []))).toBe('chat-ended');
+  });
+
+  it('in the shared inbox sends to a patient who is not here (the hub stores it for their return), but not into an ended chat', async () => {
+    const { sender, threads, sent, refusal } = setup('provider', true);
+    threads.update('ana', { present: false });
+    expect(await sender.send('ana', 'Your results are in.', [])).toMatchObject({ text: 'Your results are in.', mine: true });
+    expect(sent.filter((f) => f.type === 'message')).toHaveLength(1);
+    threads.update('ana', { ended: true });
     expect(await refusal(sender.send('ana', 'hello?', []))).toBe('chat-ended');
   });
 

@@ -18,6 +18,8 @@ export interface SenderOptions {
   /** The per-attachment limit now (the host may change it during a session). */
   maxFileBytes: () => number;
   fail: (code: ErrorCode, message: string) => ProtocolError;
+  /** The shared inbox: a reply to a patient who is not here is stored and read when they come back. */
+  repliesWhileAway?: boolean;
 }
 
 export class Sender {
@@ -30,7 +32,7 @@ export class Sender {
     const trimmed = text.trim();
     if (!thread) throw fail('not-allowed', 'no chat is open');
     if (thread.ended) throw fail('chat-ended', 'this chat has ended');
-    if (me.role === 'provider' && !thread.present) throw fail('chat-ended', `${thread.patient.name} has left`);
+    if (me.role === 'provider' && !thread.present && !this.o.repliesWhileAway) throw fail('chat-ended', `${thread.patient.name} has left`);
     if (trimmed.length > LIMITS.textChars) throw fail('too-large', `messages are limited to ${LIMITS.textChars} characters`);
     if (!trimmed && files.length === 0) throw fail('invalid', 'nothing to send');
     if (files.length > LIMITS.attachmentsPerMessage) throw fail('too-large', `at most ${LIMITS.attachmentsPerMessage} attachments per message`);
