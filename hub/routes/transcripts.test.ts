@@ -9,6 +9,7 @@ import pino from 'pino';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Permission } from '../../protocol/permissions.js';
+import { InboxApi, InboxApiError, apiBaseOf } from '../../widget/inbox/inbox-api.js';
 import { fhirErrors } from '../../protocol/testing/fhir-schema.js';
 import type { Identity } from '../auth/identity.js';
 import type { HubContext } from '../context.js';
@@ -317,6 +318,30 @@ eachDialect((databases) => {
       }
       expect(smtp.mails).toHaveLength(0);
       expect(await statusOf(id)).toBe('open');
+    });
+  });
+
+  describe("the widget's InboxApi", () => {
+    it('fetches each format with the token in the header, never the URL, and closes with the e-mail; refusals carry the code', async () => {
+      const { id } = await seed();
+      const lee = await staffToken('lee');
+      const api = new InboxApi({ base: apiBaseOf(hub.wsUrl), getToken: () => lee });
+      expect(api.transcriptUrl(id, 'html', true, 'Europe/Berlin')).toBe(`${hub.url}/v1/inbox/${id}/transcript?format=html&internal=1&tz=Europe%2FBerlin`);
+      const html = await api.transcript(id, 'html', true, 'Europe/Berlin');
+      expect(html.type).toMatch(/^text\/html;\s?charset=utf-8$/);
+      expect(await html.text()).toContain('check the x-ray first');
+      expect(JSON.parse(await (await api.transcript(id, 'fhir')).text())).toMatchObject({ resourceType: 'Bundle' });
+      expect(await (await api.transcript(id)).text()).toContain('Patient: Ana Alves (ana)');
+      await expect(api.transcript(id, 'text', false, 'Nowhere/Atlantis')).rejects.toMatchObject({ code: 'invalid', status: 400 });
+
+      smtp.refusing = true;
+      const refused = await api.closeAndEmail(id, 'chart@ehr.example').catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(InboxApiError);
+      expect(refused).toMatchObject({ code: 'upstream', status: 502 });
+      smtp.refusing = false;
+      expect(await api.closeAndEmail(id, 'chart@ehr.example')).toEqual({ status: 'closed', emailed: true });
+      expect(smtp.mails).toHaveLength(1);
+      expect(await statusOf(id)).toBe('closed');
     });
   });
 });
