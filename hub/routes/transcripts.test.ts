@@ -18,6 +18,8 @@ import { eventsOf } from '../db/repositories/events.js';
 import { storeMessageIn, type MessageInput } from '../db/repositories/messages.js';
 import { addNote } from '../db/repositories/notes.js';
 import { upsertPatient, upsertStaff } from '../db/repositories/people.js';
+import { setRole } from '../db/repositories/roles.js';
+import { rolesChanged } from '../auth/permissions.js';
 import type { UserEnv } from '../http/auth.js';
 import { errorHandler } from '../http/errors.js';
 import type { Hub } from '../hub.js';
@@ -108,7 +110,7 @@ eachDialect((databases) => {
     return { status: res.status, headers: res.headers, text: await res.text() };
   }
 
-  /** The transcript routes alone, in-process, for a caller whose role grants only `permissions` (no default role lacks the export). */
+  /** The transcript routes alone, in-process, for a staff member whose role grants `permissions`, over a context the test may alter. */
   async function appAs(permissions: Permission[], ctx: HubContext = hub.ctx) {
     const staff = await upsertStaff(hub.ctx.db, clinic.org.id, { externalId: 'sam', name: 'Sam', role: 'staff' });
     const identity: Identity = { orgId: clinic.org.id, kind: 'staff', role: 'staff', id: staff.id, externalId: 'sam', name: 'Sam', lists: [], expiresAt: Date.now() + 60_000, permissions };
@@ -223,11 +225,15 @@ eachDialect((databases) => {
       expect(eve.status).toBe(404);
       expect(JSON.parse(eve.text)).toMatchObject({ error: { code: 'not-found' } });
       expect((await get(await staffToken('lee'), '/inbox/cnv_nosuchthing/transcript')).status).toBe(404);
-      // A staff member whose role lacks the permission (custom roles are not there yet: the routes are called in-process).
-      const readOnly = await appAs(['chats.read', 'chats.write']);
-      const refused = await readOnly.request(`/v1/inbox/${id}/transcript?internal=1`);
-      expect(refused.status).toBe(403);
-      expect(await refused.json()).toMatchObject({ error: { code: 'forbidden', message: expect.stringContaining('transcripts.export') } });
+      // A staff member whose org role lacks the permission, for the shared copy and the internal one.
+      await setRole(hub.ctx.db, clinic.org.id, 'front-desk', ['chats.read', 'chats.write']);
+      rolesChanged(hub.ctx, clinic.org.id);
+      const desk = await clinic.mint({ sub: 'dana', name: 'Dana', role: 'front-desk' });
+      for (const query of ['', '?internal=1']) {
+        const refused = await get(desk, `/inbox/${id}/transcript${query}`);
+        expect(refused.status, query).toBe(403);
+        expect(JSON.parse(refused.text)).toMatchObject({ error: { code: 'forbidden', message: expect.stringContaining('transcripts.export') } });
+      }
       expect(await auditOf('transcript.export')).toHaveLength(0);
     });
 
@@ -311,10 +317,13 @@ eachDialect((databases) => {
       expect(await api(await patientToken('ana'), `/inbox/${id}/close-and-email`, { body: { to: 'chart@ehr.example' } })).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
       const other = await createTestOrg(hub.ctx, { name: 'Other Clinic' });
       expect(await api(await staffToken('eve', other), `/inbox/${id}/close-and-email`, { body: { to: 'chart@ehr.example' } })).toMatchObject({ status: 404 });
-      for (const permissions of [['chats.read', 'chats.write'], ['chats.read', 'transcripts.export']] as Permission[][]) {
-        const app = await appAs(permissions);
-        const refused = await app.request(`/v1/inbox/${id}/close-and-email`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ to: 'chart@ehr.example' }) });
-        expect(refused.status, permissions.join()).toBe(403);
+      // Org roles with only one of the two permissions.
+      await setRole(hub.ctx.db, clinic.org.id, 'front-desk', ['chats.read', 'chats.write']);
+      await setRole(hub.ctx.db, clinic.org.id, 'records', ['chats.read', 'transcripts.export']);
+      rolesChanged(hub.ctx, clinic.org.id);
+      for (const role of ['front-desk', 'records']) {
+        const token = await clinic.mint({ sub: `dana-${role}`, name: 'Dana', role });
+        expect(await api(token, `/inbox/${id}/close-and-email`, { body: { to: 'chart@ehr.example' } }), role).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
       }
       expect(smtp.mails).toHaveLength(0);
       expect(await statusOf(id)).toBe('open');
