@@ -17,6 +17,9 @@ const HELP = `clinic-chat-hub [options]
   --redis <url>      several hubs: share live frames, presence and rate limits
                      through this Redis (or REDIS_URL)
   --admin-key <key>  enable the admin API (or CLINIC_CHAT_ADMIN_KEY)
+  --smtp-url <url>   e-mail transcripts through this SMTP server, e.g.
+                     smtp://user:pass@mail.example.com:587 (or HUB_SMTP_URL)
+  --smtp-from <addr> the From address of those mails (or HUB_SMTP_FROM)
   --log-level <lvl>  fatal|error|warn|info|debug|trace|silent (default info)
   --help
 
@@ -32,6 +35,8 @@ const { values } = parseArgs({
     ephemeral: { type: 'boolean' },
     redis: { type: 'string' },
     'admin-key': { type: 'string' },
+    'smtp-url': { type: 'string' },
+    'smtp-from': { type: 'string' },
     'log-level': { type: 'string' },
     help: { type: 'boolean' },
   },
@@ -61,6 +66,13 @@ if (blobs !== undefined && blobs !== 'database' && blobs !== 'files') {
   process.exit(2);
 }
 
+const smtpUrl = values['smtp-url'] ?? (process.env.HUB_SMTP_URL || undefined);
+const smtpFrom = values['smtp-from'] ?? (process.env.HUB_SMTP_FROM || undefined);
+if ((smtpUrl === undefined) !== (smtpFrom === undefined)) {
+  console.error(`clinic-chat-hub: e-mail needs both --smtp-url and --smtp-from (HUB_SMTP_URL, HUB_SMTP_FROM)`);
+  process.exit(2);
+}
+
 const hub = await createHub({
   port,
   host: values.host,
@@ -71,6 +83,7 @@ const hub = await createHub({
   redis: values.redis ?? (process.env.REDIS_URL || undefined),
   adminKey: values['admin-key'] ?? process.env.CLINIC_CHAT_ADMIN_KEY,
   logLevel: logLevel as LevelWithSilent,
+  ...(smtpUrl && smtpFrom && { smtp: { url: smtpUrl, from: smtpFrom } }),
 });
 process.stdout.write(`${JSON.stringify({ event: 'listening', url: hub.url, wsUrl: hub.wsUrl })}\n`);
 

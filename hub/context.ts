@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { BlobStore } from './blobs.js';
 import type { HubDatabase } from './db/database.js';
 import type { DatabaseHealth } from './domain/database-health.js';
+import type { Mailer } from './mail.js';
 
 export interface HubContext {
   db: HubDatabase;
@@ -18,4 +19,6 @@ export interface HubContext {
   maxTokenTtlSec: number;
   /** Clock skew tolerated on exp/nbf/iat, seconds. */
   clockToleranceSec: number;
+  /** Sends transcripts by e-mail; absent when the hub has no SMTP server configured. */
+  mailer?: Mailer;
 }

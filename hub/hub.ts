@@ -14,6 +14,7 @@ import { DatabaseHealth } from './domain/database-health.js';
 import { startPurgeTimer } from './domain/retention.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { createLogger } from './log.js';
+import { smtpMailer, type SmtpOptions } from './mail.js';
 import { Gateway, type GatewayOptions } from './realtime/gateway.js';
 import { oneHub, redisHubs, type RedisOptions } from './realtime/scale-out.js';
 import type { Session } from './realtime/session.js';
@@ -58,6 +59,8 @@ export interface HubOptions {
    * hourly; off in relay mode, which keeps nothing.
    */
   purgeEveryMs?: number;
+  /** The SMTP server transcripts are e-mailed through (POST /v1/inbox/:id/close-and-email); default none, and that route answers 503. */
+  smtp?: SmtpOptions;
 }
 
 export interface Hub {
@@ -97,6 +100,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     adminKey: options.adminKey,
     maxTokenTtlSec: options.maxTokenTtlSec ?? 24 * 3600,
     clockToleranceSec: options.clockToleranceSec ?? 5,
+    ...(options.smtp && { mailer: smtpMailer(options.smtp) }),
   };
   const scale = redis ? await redisHubs(redis, log) : oneHub();
   const gateway = new Gateway(ctx, options.gateway, scale);
@@ -158,6 +162,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       await scale.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       ctx.health.close();
+      ctx.mailer?.close();
       await db.destroy();
     })());
 

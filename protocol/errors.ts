@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'forbidden', // authenticated, but not allowed to touch that
   'not-found', // unknown id (or an id of another org: we do not say which)
   'overloaded', // the hub is shedding load or the client reads too slowly
+  'not-configured', // the hub was not set up for this (e-mail without SMTP)
+  'upstream', // a server the hub relies on (the SMTP server) refused or failed
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -5,6 +5,7 @@ import * as v from 'valibot';
 import { LIMITS } from './limits.js';
 import { IdSchema, TimeSchema, Version } from './primitives.js';
 import type { Permission } from './permissions.js';
+import { isTimeZone } from './transcript.js';
 
 const Count = v.pipe(v.number(), v.integer(), v.minValue(0));
 const Name = v.pipe(v.string(), v.maxLength(LIMITS.nameChars));
@@ -129,6 +130,21 @@ export const NoteBody = v.object({
 export const UnreadBody = v.object({ unread: v.boolean() });
 
 export const UrgencyBody = v.object({ urgent: v.boolean() });
+
+/** GET /v1/inbox/:id/transcript: the format (default text), internal notes too, the time zone of the times shown. */
+export const TranscriptQuery = v.object({
+  format: v.optional(v.picklist(['text', 'html', 'fhir'], 'format is text, html or fhir'), 'text'),
+  internal: Flag,
+  tz: v.optional(v.pipe(v.string(), v.maxLength(64), v.check(isTimeZone, 'tz is not a time zone (Area/City)'))),
+});
+
+/** POST /v1/inbox/:id/close-and-email: where the transcript goes, with the internal notes or not. */
+export const CloseAndEmailBody = v.object({
+  to: v.pipe(v.string(), v.trim(), v.maxLength(254), v.email('to is not an e-mail address')),
+  internal: v.optional(v.boolean(), false),
+});
+
+export type TranscriptFormat = v.InferOutput<typeof TranscriptQuery>['format'];
 
 /** Settings (admins): a team's name. */
 export const ListBody = v.object({ name: v.pipe(v.string(), v.trim(), v.minLength(1, 'a team needs a name'), v.maxLength(LIMITS.nameChars)) });

@@ -24,7 +24,6 @@ import { audit } from '../db/repositories/audit.js';
 import {
   assignConversation,
   claimConversation,
-  closeConversation,
   inboxCounts,
   inboxPage,
   inboxRow,
@@ -39,6 +38,7 @@ import { addNote, dismissMention, mentionsOf, notesOf } from '../db/repositories
 import { getStaff, listLocations, listStaff, listsWithMembers } from '../db/repositories/people.js';
 import type { Note as NoteRow } from '../db/tables.js';
 import { visibleConversation } from '../domain/access.js';
+import { closeAs } from '../domain/closing.js';
 import type { EventInput } from '../db/repositories/events.js';
 import { Timeline, assignKind, assigneeWho, staffWho } from '../domain/timeline.js';
 import { decodeCursor, encodeCursor, inboxEntry } from '../domain/inbox-items.js';
@@ -199,8 +199,7 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
     .post('/:id/close', async (c) => {
       const identity = staffWith(c, 'chats.write');
       const conversation = await conversationOf(c, identity);
-      await closeConversation(ctx.db, identity.orgId, conversation.id);
-      await act(identity, 'conversation.close', conversation.id, conversation.status === 'closed' ? undefined : { kind: 'closed' });
+      await closeAs(ctx.db, live, identity, conversation);
       return c.json({ status: 'closed' });
     })
     .post('/:id/reopen', async (c) => {

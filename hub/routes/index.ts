@@ -19,6 +19,7 @@ import { displayNamesApp } from './display-names.js';
 import { patientsApp } from './patients.js';
 import { meApp } from './me.js';
 import { timelineApp } from './timeline.js';
+import { transcriptsApp } from './transcripts.js';
 
 /** `live` carries inbox changes to the sockets (the gateway's); without it (tests of REST alone) they reach no one. */
 export function createUserApi(ctx: HubContext, live: InboxLive = new InboxLive(ctx.db, () => undefined)): Hono<UserEnv> {
@@ -34,6 +35,7 @@ export function createUserApi(ctx: HubContext, live: InboxLive = new InboxLive(c
   v1.route('/inbox', timelineApp(ctx));
   v1.route('/inbox', displayNamesApp(ctx));
   v1.route('/inbox', patientsApp(ctx, live));
+  v1.route('/inbox', transcriptsApp(ctx, live));
   v1.route('/inbox', inboxApp(ctx, live));
   return v1;
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach } from 'vitest';
-import { createHub, type Hub } from '../hub.js';
+import { createHub, type Hub, type HubOptions } from '../hub.js';
 import type { TestDatabases } from './databases.js';
 import { createTestOrg, type TestOrg } from './tokens.js';
 import { TestClient } from './ws-client.js';
@@ -24,7 +24,8 @@ export interface InboxHub {
 /** The admin key of these test hubs. */
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef0123456789';
 
-export function inboxHubPerTest(databases: TestDatabases): InboxHub {
+/** `options` (read before each test) adds to or overrides the hub's options, e.g. an SMTP server. */
+export function inboxHubPerTest(databases: TestDatabases, options: () => Partial<HubOptions> = () => ({})): InboxHub {
   let dir: string;
   let hub: Hub;
   let clinic: TestOrg;
@@ -32,7 +33,7 @@ export function inboxHubPerTest(databases: TestDatabases): InboxHub {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'clinic-chat-inbox-'));
-    hub = await createHub({ port: 0, dataDir: dir, database: await databases.fresh(), blobs: 'files', adminKey: TEST_ADMIN_KEY, logger: pino({ level: 'silent' }), gateway: { heartbeatMs: 300 } });
+    hub = await createHub({ port: 0, dataDir: dir, database: await databases.fresh(), blobs: 'files', adminKey: TEST_ADMIN_KEY, logger: pino({ level: 'silent' }), gateway: { heartbeatMs: 300 }, ...options() });
     clinic = await createTestOrg(hub.ctx);
   });
 

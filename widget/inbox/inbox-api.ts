@@ -14,6 +14,7 @@ import type {
   MentionTarget,
   Note,
   SettingsResponse,
+  TranscriptFormat,
 } from '../../protocol/inbox.js';
 import type { TimelineEvent, TimelineEventsResponse } from '../../protocol/timeline.js';
 
@@ -174,6 +175,29 @@ export class InboxApi {
     return this.call('POST', `/inbox/${enc(id)}/urgency`, { urgent });
   }
 
+  // ---- transcripts (roles with transcripts.export) ----
+
+  /** The transcript's address, for display or a link; it carries no token, so fetch it with `transcript()`. */
+  transcriptUrl(id: string, format: TranscriptFormat = 'text', internal = false, timeZone?: string): string {
+    const query = new URLSearchParams({ format });
+    if (internal) query.set('internal', '1');
+    if (timeZone) query.set('tz', timeZone);
+    return `${this.opts.base}/inbox/${enc(id)}/transcript?${query}`;
+  }
+
+  /**
+   * The transcript as a file of its type: plain text, the printable HTML page or FHIR R4 JSON.
+   * `internal` adds the care team's notes; `timeZone` (IANA) is for the times shown (default UTC).
+   */
+  async transcript(id: string, format: TranscriptFormat = 'text', internal = false, timeZone?: string): Promise<Blob> {
+    return (await this.request('GET', this.transcriptUrl(id, format, internal, timeZone))).blob();
+  }
+
+  /** Mails the transcript (text, HTML and FHIR) to `to`; the conversation is closed only once the mail was accepted. */
+  closeAndEmail(id: string, to: string, internal = false): Promise<{ status: 'closed'; emailed: true }> {
+    return this.call('POST', `/inbox/${enc(id)}/close-and-email`, { to, internal });
+  }
+
   // ---- settings (admins) ----
 
   settings(): Promise<SettingsResponse> {
@@ -221,10 +245,16 @@ export class InboxApi {
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.request(method, `${this.opts.base}${path}`, body);
+    return (await response.json().catch(() => undefined)) as T;
+  }
+
+  /** The hub's answer when it is a success; a refusal or no answer at all is an `InboxApiError`. */
+  private async request(method: string, url: string, body?: unknown): Promise<Response> {
     const token = await this.opts.getToken();
     let response: Response;
     try {
-      response = await this.fetch(`${this.opts.base}${path}`, {
+      response = await this.fetch(url, {
         method,
         headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
         ...(body !== undefined && { body: JSON.stringify(body) }),
@@ -232,12 +262,12 @@ export class InboxApi {
     } catch {
       throw new InboxApiError('unavailable', 'the chat service cannot be reached', 0);
     }
-    const json: unknown = await response.json().catch(() => undefined);
     if (!response.ok) {
+      const json: unknown = await response.json().catch(() => undefined);
       const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
       throw new InboxApiError(error?.code ?? 'failed', error?.message ?? `the chat service answered ${response.status}`, response.status, json);
     }
-    return json as T;
+    return response;
   }
 }
 

@@ -57,6 +57,10 @@ export async function upsertPatient(
     .executeTakeFirstOrThrow();
 }
 
+export function getPatient(db: HubDatabase, orgId: string, id: string): Promise<Patient | undefined> {
+  return db.selectFrom('patients').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+}
+
 export function getPatientByExternalId(db: HubDatabase, orgId: string, externalId: string): Promise<Patient | undefined> {
   return db.selectFrom('patients').selectAll().where('org_id', '=', orgId).where('external_id', '=', externalId).executeTakeFirst();
 }
