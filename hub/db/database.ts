@@ -8,6 +8,7 @@ import * as inbox from './migrations/2026-12-03T00-00-00-inbox.js';
 import * as search from './migrations/2026-12-03T12-00-00-search.js';
 import * as timeline from './migrations/2026-12-04T00-00-00-timeline.js';
 import * as retention from './migrations/2026-12-04T02-00-00-retention.js';
+import * as auditViewer from './migrations/2026-12-04T20-00-00-audit-viewer.js';
 import { postgresDialect, type PostgresOptions } from './postgres.js';
 import { sqliteDialect } from './sqlite.js';
 import type { Database } from './tables.js';
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-03T12-00-00-search': search,
   '2026-12-04T00-00-00-timeline': timeline,
   '2026-12-04T02-00-00-retention': retention,
+  '2026-12-04T20-00-00-audit-viewer': auditViewer,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -12,8 +12,10 @@ import { createAdminApi } from './admin.js';
 import { attachmentsApp } from './attachments.js';
 import { conversationsApp } from './conversations.js';
 import { InboxLive } from '../realtime/inbox-live.js';
+import { auditViewerApp } from './audit.js';
 import { inboxApp } from './inbox.js';
 import { inboxSettingsApp } from './inbox-settings.js';
+import { legalHoldApp } from './legal-hold.js';
 import { meApp } from './me.js';
 import { timelineApp } from './timeline.js';
 
@@ -27,7 +29,9 @@ export function createUserApi(ctx: HubContext, live: InboxLive = new InboxLive(c
   v1.route('/attachments', attachmentsApp(ctx));
   // Before /inbox, whose /:id would otherwise take "settings" for a conversation id.
   v1.route('/inbox/settings', inboxSettingsApp(ctx, live));
+  v1.route('/inbox/audit', auditViewerApp(ctx));
   v1.route('/inbox', timelineApp(ctx));
+  v1.route('/inbox', legalHoldApp(ctx, live));
   v1.route('/inbox', inboxApp(ctx, live));
   return v1;
 }
