@@ -1,7 +1,7 @@
 // The inbox settings' record keeping end to end: the demo site in hub mode on a seeded clinic,
 // an admin (Sam, front desk) sets the retention, purges now (a conversation on legal hold
-// stays), pages the audit and downloads it as CSV; a staff member without the permissions sees
-// neither section. Real hub (SQLite file, REST), real Chromium, axe on the panel.
+// stays), pages the audit and downloads it as CSV, and lifts the hold from the conversation's
+// header; a staff member without the permissions sees none of it. Real hub (SQLite file, REST), real Chromium, axe on the panel.
 import { AxeBuilder } from '@axe-core/playwright';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -106,10 +106,31 @@ describe('retention and the audit in the inbox settings', () => {
     await sam.context().close();
   });
 
+  it('an admin takes the held conversation off legal hold from its header (axe clean with the toggle)', async () => {
+    const sam = await inboxOf('sam-desk');
+    await inbox(sam).locator('[part~="conversation"]').first().waitFor(SETTLE);
+    await inbox(sam).getByRole('button', { name: /^Closed/ }).click();
+    // The purge left one closed conversation: the held one.
+    await expect.poll(() => inbox(sam).locator('[part~="conversation"]').count(), SETTLE).toBe(1);
+    await inbox(sam).locator('[part~="conversation"]').first().click();
+    const hold = inbox(sam).locator('[part~="conversation-header"]').getByRole('button', { name: 'Legal hold' });
+    await expect.poll(() => hold.getAttribute('aria-pressed'), SETTLE).toBe('true');
+    const { violations } = await new AxeBuilder({ page: sam }).include('clinic-chat-inbox').analyze();
+    expect(violations.map((v) => ({ rule: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
+    await hold.click();
+    await expect.poll(() => hold.getAttribute('aria-pressed'), SETTLE).toBe('false');
+    const rows = await hub.ctx.db.selectFrom('conversations').select('legal_hold').where('org_id', '=', DEV_ORG.id).where('status', '=', 'closed').execute();
+    expect(rows).toEqual([{ legal_hold: 0 }]);
+    await sam.context().close();
+  });
+
   it('a staff member without settings.manage or audit.view has no Settings at all', async () => {
     const lee = await inboxOf('dr-lee');
     await inbox(lee).locator('[part~="conversation"]').first().waitFor(SETTLE);
     expect(await inbox(lee).getByRole('button', { name: 'Settings' }).count()).toBe(0);
+    await inbox(lee).locator('[part~="conversation"]').first().click();
+    await inbox(lee).locator('[part~="conversation-header"]').waitFor(SETTLE);
+    expect(await inbox(lee).getByRole('button', { name: 'Legal hold' }).count()).toBe(0);
     await lee.context().close();
     expect(problems).toEqual([]);
   });

@@ -281,7 +281,8 @@ export const styles = css`
     display: flex;
     gap: 6px;
   }
-  [part~='urgent-button'][aria-pressed='true'] {
+  [part~='urgent-button'][aria-pressed='true'],
+  [part~='legal-hold-button'][aria-pressed='true'] {
     color: var(--_danger-color);
     border-color: currentColor;
     font-weight: 600;

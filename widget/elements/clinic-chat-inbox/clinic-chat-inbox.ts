@@ -60,6 +60,7 @@ import { renderSettings, type SettingsActions } from './inbox-settings.js';
  * @csspart opt-out-button - Opens the confirm step ("Opt out of messages").
  * @csspart opt-out-confirm - Opts the patient out, permanently.
  * @csspart urgent-button - Marks the conversation urgent (or not): urgent sorts first for everyone.
+ * @csspart legal-hold-button - `settings.manage`: puts the conversation on legal hold (or not); the purge never deletes a held one.
  * @csspart settings-button - Opens the inbox settings (for a role that manages teams or settings, or views the audit).
  * @csspart settings - The settings panel: teams and their members, who is told about Unassigned, retention, the audit.
  * @csspart team - One team in the settings.
@@ -129,6 +130,7 @@ export class ClinicChatInbox extends LitElement {
     reopen: () => void this.session.inbox?.reopen(),
     markUnread: () => void this.markUnread(),
     urgent: (on) => void this.session.inbox?.setUrgent(on),
+    legalHold: (on) => void this.session.inbox?.setLegalHold(on),
     optOut: () => void this.session.inbox?.optOut(),
     dismissMentions: () => void this.session.inbox?.dismissMentionsHere(),
   };

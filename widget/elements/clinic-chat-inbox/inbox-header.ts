@@ -1,5 +1,6 @@
 // The header of the conversation in view: the patient, where they are, who else is viewing,
-// and the inbox's actions (claim or release, assign, close or reopen, mark unread, opt out, back).
+// and the inbox's actions (claim or release, assign, close or reopen, mark unread, opt out, back,
+// and for a role with `settings.manage` the legal hold).
 import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import type { InboxEntry } from '../../../protocol/inbox.js';
@@ -18,6 +19,7 @@ export interface HeaderActions {
   reopen(): void;
   markUnread(): void;
   urgent(on: boolean): void;
+  legalHold(on: boolean): void;
   optOut(): void;
   dismissMentions(): void;
 }
@@ -78,6 +80,11 @@ export function renderHeader(entry: InboxEntry, state: InboxState, thread: Threa
         : html`<button part="reopen-button" type="button" @click=${() => act.reopen()}>Reopen</button>`}
       <button part="urgent-button" type="button" aria-pressed=${entry.urgency > 0 ? 'true' : 'false'} @click=${() => act.urgent(!(entry.urgency > 0))}>Urgent</button>
       <button part="unread-button" type="button" @click=${() => act.markUnread()}>Mark unread</button>
+      ${state.me?.permissions.includes('settings.manage')
+        ? html`<button part="legal-hold-button" type="button" aria-pressed=${entry.legalHold ? 'true' : 'false'} title="On legal hold the retention purge never deletes this conversation" @click=${() => act.legalHold(!entry.legalHold)}>
+            Legal hold
+          </button>`
+        : nothing}
       ${entry.optedOutAt === null
         ? html`<details part="opt-out">
             <summary part="opt-out-button">Opt out of messages</summary>
