@@ -7,6 +7,8 @@ import * as v from 'valibot';
 import { getKey, getOrg, createOrg, addKey, addOrigin } from '../hub/db/repositories/orgs.js';
 import type { HubContext } from '../hub/context.js';
 import { IdSchema, LIMITS } from '../protocol/index.js';
+import { StaffRoleName } from '../protocol/rest.js';
+import { setRole } from '../hub/db/repositories/roles.js';
 
 export const DEV_ORG = { id: 'org_northside_demo', name: 'Northside Virtual Clinic (demo)' } as const;
 
@@ -33,17 +35,19 @@ export async function ensureDevOrg(ctx: HubContext, origin: string): Promise<voi
     await addKey(ctx.db, DEV_ORG.id, { id: DEV_KEY.kid, alg: DEV_KEY.alg, secret: DEV_KEY.secret, issuer: DEV_KEY.issuer, audience: DEV_KEY.audience });
   }
   await addOrigin(ctx.db, DEV_ORG.id, origin);
+  // A role that only reads, so the demo shows what the inbox hides from it.
+  await setRole(ctx.db, DEV_ORG.id, 'trainee', ['chats.read']);
 }
 
 const TokenRequest = v.object({
   sub: IdSchema,
   name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(LIMITS.nameChars)),
-  role: v.picklist(['patient', 'staff', 'admin']),
+  role: v.union([v.literal('patient'), StaffRoleName]),
   visit: v.optional(IdSchema),
 });
 
 /**
- * Signs a development token for `?sub=&name=&role=patient|staff|admin[&visit=]`. Throws a RangeError
+ * Signs a development token for `?sub=&name=&role=patient|staff|admin|trainee[&visit=]`. Throws a RangeError
  * for a request that does not say who clearly enough (the demo server answers it with a 400).
  */
 export async function mintDevToken(params: URLSearchParams): Promise<string> {

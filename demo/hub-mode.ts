@@ -8,7 +8,7 @@ export const DEV_TOKEN_NOTICE = 'Development tokens minted by the demo server â€
 export interface DevIdentity {
   sub: string;
   name: string;
-  role: 'patient' | 'staff' | 'admin';
+  role: string;
   visit?: string;
 }
 

@@ -13,10 +13,12 @@ export interface DemoIdentity {
 export const CLINICIAN: DemoIdentity = { id: 'dr-lee', name: 'Dr. Lee' };
 
 /** The demo clinic's staff (seeded into the hub by demo/seed-clinic.ts): the inbox page opens as one of them. */
-export const DEMO_STAFF_PAGES: ReadonlyArray<DemoIdentity & { role: 'staff' | 'admin' }> = [
+export const DEMO_STAFF_PAGES: ReadonlyArray<DemoIdentity & { role: 'staff' | 'admin' | 'trainee' }> = [
   { id: 'dr-lee', name: 'Dr. Lee', role: 'staff' },
   { id: 'nurse-kim', name: 'Nurse Kim', role: 'staff' },
   { id: 'sam-desk', name: 'Sam (front desk)', role: 'admin' },
+  // The org's own role `trainee` (set by demo/dev-hub.ts) reads and may not write.
+  { id: 'alex-trainee', name: 'Alex (trainee)', role: 'trainee' },
 ];
 
 /** A valid id from the URL, or undefined (a hand-edited URL must not break the page). */

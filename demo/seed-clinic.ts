@@ -133,6 +133,9 @@ export async function seedDemoClinic(ctx: HubContext, orgId: string, now = Date.
   await addListMember(db, orgId, desk.id, staff.get('sam-desk')!);
   const teams: Record<string, string> = { nurses: nurses.id, desk: desk.id };
   const sites = [await createLocation(db, orgId, 'Downtown clinic'), await createLocation(db, orgId, 'Eastside clinic')];
+  // Where the staff work: the inbox offers each their own as "My location".
+  await db.updateTable('staff').set({ location_id: sites[0]!.id }).where('id', '=', staff.get('dr-lee')!).execute();
+  await db.updateTable('staff').set({ location_id: sites[1]!.id }).where('id', '=', staff.get('nurse-kim')!).execute();
 
   for (const [n, p] of PATIENTS.entries()) {
     const patient = await upsertPatient(db, orgId, { externalId: p.id, name: p.name, locationId: sites[n % 2]!.id }, now);

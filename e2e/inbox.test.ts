@@ -152,17 +152,50 @@ describe('the shared inbox with two staff members and patients', () => {
     for (const p of [lena, lee, kim]) await p.context().close();
   });
 
-  it('closing moves it to Closed for the whole team, and a new patient message re-opens it', async () => {
+  it('the name shown to the patient: set for one conversation from the header, it is the name on the reply she gets', async () => {
+    const grace = await patientPage('grace', 'Grace Mensah');
+    const lee = await inboxOf('dr-lee');
+    await row(lee, 'Grace Mensah').click();
+    await header(lee).getByText('Name shown to the patient').click();
+    const name = header(lee).getByRole('textbox', { name: 'Name' });
+    await expect.poll(() => name.inputValue(), SETTLE).toBe('Dr. Lee');
+    await name.fill('Dr. Jamie Lee');
+    await header(lee).getByRole('radio', { name: 'In this conversation' }).check();
+    await header(lee).getByRole('button', { name: 'Save' }).click();
+    await header(lee).getByText('sees Dr. Jamie Lee on your messages').waitFor(SETTLE);
+    const { violations } = await new AxeBuilder({ page: lee }).include('clinic-chat-inbox').analyze();
+    expect(violations.map((v) => ({ rule: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
+    await header(lee).getByText('Name shown to the patient').click();
+    const reply = inbox(lee).getByRole('textbox', { name: 'Message' });
+    await reply.fill('I will call you in ten minutes.');
+    await reply.press('Enter');
+    const got = grace.locator('clinic-chat [part~="message"]', { hasText: 'I will call you in ten minutes.' });
+    await got.waitFor(SETTLE);
+    await expect.poll(() => grace.locator('clinic-chat').getByText('Dr. Jamie Lee').count(), SETTLE).toBeGreaterThan(0);
+    await header(lee).getByText('Name shown to the patient').click();
+    await header(lee).getByRole('button', { name: 'Use my usual name here' }).click();
+    await header(lee).getByText('sees Dr. Lee on your messages').waitFor(SETTLE);
+    for (const p of [grace, lee]) await p.context().close();
+  });
+
+  it('closing moves it to History for the whole team; Restart conversation brings it back, and so does a new patient message', async () => {
     const tomas = await patientPage('tomas', 'Tomás García');
     const lee = await inboxOf('dr-lee');
     const kim = await inboxOf('nurse-kim');
     await row(lee, 'Tomás García').click();
     await header(lee).getByRole('button', { name: 'Close', exact: true }).click();
-    await header(lee).getByRole('button', { name: 'Reopen' }).waitFor(SETTLE);
+    await header(lee).getByRole('button', { name: 'Restart conversation' }).waitFor(SETTLE);
     await expect.poll(() => row(kim, 'Tomás García').count(), { ...soon, interval: 50 }).toBe(0);
-    await inbox(kim).getByRole('button', { name: 'Closed' }).click();
-    await row(kim, 'Tomás García').waitFor(SETTLE);
+    await inbox(kim).getByRole('button', { name: 'History' }).click();
+    await row(kim, 'Tomás García').click();
+    await header(kim).getByRole('button', { name: 'Restart conversation' }).click();
+    await header(lee).getByRole('button', { name: 'Close', exact: true }).waitFor(soon);
     await inbox(kim).getByRole('button', { name: /^All open/ }).click();
+    await row(kim, 'Tomás García').waitFor(SETTLE);
+    // The conversation in view stays in the list; Kim moves on to another one.
+    await row(kim, 'Maya Patel').click();
+    await header(lee).getByRole('button', { name: 'Close', exact: true }).click();
+    await expect.poll(() => row(kim, 'Tomás García').count(), { ...soon, interval: 50 }).toBe(0);
 
     await patientSays(tomas, 'Sorry, one more thing: is parking free?');
     await row(kim, 'Tomás García').waitFor(soon);
@@ -188,15 +221,34 @@ describe('the shared inbox with two staff members and patients', () => {
     for (const p of [sam, lee]) await p.context().close();
   });
 
-  it('filters by the patient\'s location, with a count per location', async () => {
+  it('a role that only reads (the org\'s own trainee role) sees the conversations but no settings, actions or composer; axe clean', async () => {
+    const alex = await inboxOf('alex-trainee');
+    await row(alex, 'Omar Haddad').click();
+    await timeline(alex).getByText('Do I need to change my diet?').waitFor(SETTLE);
+    await inbox(alex).getByText('Your role lets you read this conversation, not reply to it.').waitFor(SETTLE);
+    expect(await inbox(alex).getByRole('button', { name: 'Settings' }).count()).toBe(0);
+    expect(await header(alex).getByRole('button', { name: 'Close', exact: true }).count()).toBe(0);
+    expect(await header(alex).getByRole('combobox', { name: 'Assign' }).count()).toBe(0);
+    expect(await inbox(alex).locator('[part~="input"]').count()).toBe(0);
+    await header(alex).getByRole('button', { name: 'Mark unread' }).waitFor(SETTLE);
+    const { violations } = await new AxeBuilder({ page: alex }).include('clinic-chat-inbox').analyze();
+    expect(violations.map((v) => ({ rule: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
+    await alex.context().close();
+  });
+
+  it('filters by the patient\'s location, My location first, with a count per location', async () => {
     const lee = await inboxOf('dr-lee');
     await row(lee, 'Maya Patel').waitFor(SETTLE);
     const picker = inbox(lee).getByLabel('Location');
-    await expect.poll(async () => (await picker.locator('option').allTextContents()).map((t) => t.replace(/\s*\(\d+\)$/, '')), SETTLE).toEqual(['All', 'Downtown clinic', 'Eastside clinic']);
-    await picker.selectOption({ label: (await picker.locator('option').allTextContents()).find((t) => t.startsWith('Eastside'))! });
+    const labels = async () => (await picker.locator('option').allTextContents()).map((t) => t.trim());
+    await expect.poll(async () => (await labels()).map((t) => t.replace(/\s*\(\d+\)$/, '')), SETTLE).toEqual(['All', 'My location: Downtown clinic', 'Eastside clinic']);
+    await picker.selectOption({ label: (await labels()).find((t) => t.startsWith('Eastside'))! });
     // Maya is the first seeded patient (Downtown); Omar the second (Eastside).
     await expect.poll(() => row(lee, 'Maya Patel').count(), SETTLE).toBe(0);
     await row(lee, 'Omar Haddad').waitFor(SETTLE);
+    await picker.selectOption({ label: (await labels()).find((t) => t.startsWith('My location'))! });
+    await row(lee, 'Maya Patel').waitFor(SETTLE);
+    await expect.poll(() => row(lee, 'Omar Haddad').count(), SETTLE).toBe(0);
     await lee.context().close();
   });
 

@@ -209,7 +209,8 @@ export interface InboxCountsResponse {
 
 export interface DirectoryResponse {
   /** The caller's own staff id (the ids assignment and claims use). */
-  me: { id: string; role: 'staff' | 'admin'; notifyUnassigned: boolean; permissions: Permission[] };
+  /** `role` is the token's role name: `staff`, `admin` or one the org defined. */
+  me: { id: string; role: string; notifyUnassigned: boolean; permissions: Permission[]; displayName: string | null; location: string | null };
   staff: Array<{ id: string; externalId: string; name: string }>;
   lists: Array<{ id: string; name: string; members: string[] }>;
   /** The org's locations (clinics, sites): the inbox filters by the patient's. */
@@ -219,7 +220,7 @@ export interface DirectoryResponse {
 /** GET /v1/inbox/settings (admins): the teams with their members, and who is told about Unassigned. */
 export interface SettingsResponse {
   lists: Array<{ id: string; name: string; members: string[] }>;
-  staff: Array<{ id: string; name: string; role: 'staff' | 'admin'; notifyUnassigned: boolean }>;
+  staff: Array<{ id: string; name: string; role: string; notifyUnassigned: boolean }>;
 }
 
 /** GET/PUT /v1/inbox/settings/retention. */
@@ -256,3 +257,61 @@ export interface AuditPageResponse {
 }
 
 export type ClaimResponse = { claimed: true; by: string } | { claimed: false; by: string };
+
+/** PUT /v1/inbox/me/display-name and /v1/inbox/:id/display-name: the name patients see; null goes back to the default. */
+export const DisplayNameBody = v.object({
+  name: v.nullable(v.pipe(v.string(), v.trim(), v.minLength(1, 'a display name needs a letter'), v.maxLength(LIMITS.nameChars))),
+});
+
+/** GET /v1/inbox/:id/display-name: the name patients see for the caller here, and where it comes from. */
+export interface DisplayNameResponse {
+  /** What patients see on the caller's messages in this conversation. */
+  name: string;
+  /** This conversation's own name for the caller, if set. */
+  conversation: string | null;
+  /** The caller's own default, if set (else their name from the token). */
+  own: string | null;
+}
+
+/** GET /v1/inbox/patients?q=: patients to start a conversation with (New chat). */
+export const PatientSearchQuery = v.object({ q: v.pipe(v.string(), v.maxLength(LIMITS.nameChars)) });
+
+export interface PatientHit {
+  id: string;
+  externalId: string;
+  name: string;
+  phone: string | null;
+  locationId: string | null;
+  /** Their chat, when they have one: New chat opens it instead of starting another. */
+  conversation: { id: string; status: 'open' | 'closed' } | null;
+}
+
+export interface PatientSearchResponse {
+  patients: PatientHit[];
+}
+
+/** POST /v1/inbox/patients (`patients.create`): a patient the hub has not seen, made from New chat. */
+export const CreatePatientBody = v.object({
+  name: v.pipe(v.string(), v.trim(), v.minLength(1, 'a patient needs a name'), v.maxLength(LIMITS.nameChars)),
+  /** The vendor's id for them; made up when left out. */
+  externalId: v.optional(IdSchema),
+  phone: v.optional(v.pipe(v.string(), v.trim(), v.regex(/^\+?[0-9][0-9 ().-]{3,30}$/, 'not a phone number'))),
+  locationId: v.optional(IdSchema),
+});
+
+/** GET /v1/inbox/:id/contact: the contact the conversation's patient shares (a family phone), if any. */
+export interface ContactResponse {
+  contact: {
+    id: string;
+    phone: string;
+    /** The primary patient's internal id. */
+    primary: string | null;
+    patients: Array<{ id: string; externalId: string; name: string }>;
+  } | null;
+  /** The conversation's own patient (internal id). */
+  patient: string;
+}
+
+export const PrimaryBody = v.object({ patient: IdSchema });
+/** POST /v1/inbox/:id/merge: the duplicate record (internal id) merged into this conversation's patient. */
+export const MergeBody = v.object({ duplicate: IdSchema });

@@ -30,3 +30,6 @@ export const DEFAULT_ROLES: Readonly<Record<'staff' | 'admin', readonly Permissi
 export function isPermission(value: string): value is Permission {
   return (PERMISSIONS as readonly string[]).includes(value);
 }
+
+/** A role's name, as the token's `role` claim carries it: lowercase letters, digits and dashes. */
+export const ROLE_NAME = /^[a-z][a-z0-9-]{0,31}$/;

@@ -5,7 +5,7 @@ import * as v from 'valibot';
 import { IdSchema } from './frames.js';
 import { LIMITS } from './limits.js';
 import type { ErrorCode } from './errors.js';
-import type { Permission } from './permissions.js';
+import { PERMISSIONS, ROLE_NAME, type Permission } from './permissions.js';
 
 export const REST_LIMITS = {
   /** Largest request body the hub reads; bigger ones are refused with `too-large` before parsing. */
@@ -79,15 +79,40 @@ export const AddKeyBody = v.variant('alg', [
 
 export const AddOriginBody = v.object({ origin: OriginSchema });
 
+/** A staff role's name: never `patient`, which is not a role an org can define. */
+export const StaffRoleName = v.pipe(
+  v.string(),
+  v.regex(ROLE_NAME, 'a role name is lowercase letters, digits and dashes'),
+  v.check((name) => name !== 'patient', 'patient is not a staff role'),
+);
+
+/** PUT …/roles/:role: what the role grants (replaces what it granted). */
+export const RoleBody = v.object({ permissions: v.pipe(v.array(v.picklist(PERMISSIONS)), v.maxLength(PERMISSIONS.length * 2)) });
+
+export interface RolesResponse {
+  /** Every role of the org: the defaults and its own; `defined` when the org set it (a default it replaced included). */
+  roles: Array<{ name: string; permissions: Permission[]; defined: boolean }>;
+}
+
 export const UpsertStaffBody = v.object({
   externalId: IdSchema,
   name: Name,
-  role: v.picklist(['staff', 'admin']),
+  /** `staff`, `admin` or a role the org defined (protocol/permissions.ts). */
+  role: StaffRoleName,
+  /** Where they work (a location of the org); null clears it, left out keeps it. */
+  locationId: v.optional(v.nullable(IdSchema)),
 });
+
+/** A phone number as people write it: digits, spaces, dashes, dots, brackets, a leading +. */
+export const PhoneSchema = v.pipe(v.string(), v.trim(), v.regex(/^\+?[0-9][0-9 ().-]{3,30}$/, 'not a phone number'));
 
 export const UpsertPatientBody = v.object({
   externalId: IdSchema,
   name: Name,
+  /** A location of the org; null clears it, left out keeps it. */
+  locationId: v.optional(v.nullable(IdSchema)),
+  /** Patients with the same number share one contact (a family's phone); null clears it. */
+  phone: v.optional(v.nullable(PhoneSchema)),
 });
 
 export const CreateListBody = v.object({ name: Name });
@@ -118,8 +143,8 @@ export const AuditQuery = v.object({
 export interface MeResponse {
   me: { id: string; name: string; role: 'patient' | 'provider' };
   org: string;
-  /** The token's role: patient, staff or admin. */
-  tokenRole: 'patient' | 'staff' | 'admin';
+  /** The token's role: patient, or a staff role of the org (staff, admin or its own). */
+  tokenRole: string;
   visit?: string;
   lists: string[];
   /** Token expiry, epoch ms: refresh before this. */

@@ -1,6 +1,7 @@
 // A transcript as a FHIR R4 Bundle (type `collection`) of Communication resources, one per
 // message and, with `internal`, one per note (category "internal-note"). The mapping is in
-// docs/records.md. Pure: the only global used is crypto.randomUUID (browsers and Node both have it).
+// docs/records.md. Pure: the only global used is crypto.getRandomValues (browsers, also on plain
+// http where randomUUID is missing, and Node).
 import { transcriptEntries, type Transcript, type TranscriptAuthor, type TranscriptMessage, type TranscriptOptions } from './transcript.js';
 
 /** The JSON of a FHIR R4 Bundle: kept loose, as the FHIR JSON schema is the check (tests validate it). */
@@ -63,7 +64,7 @@ export function transcriptFhir(t: Transcript, opts: TranscriptOptions = {}): Fhi
   /** The last message from the patient, and from the care team (staff or system). */
   const lastFrom: { patient?: TranscriptMessage; team?: TranscriptMessage } = {};
   for (const item of transcriptEntries(t, opts)) {
-    const fullUrl = `urn:uuid:${crypto.randomUUID()}`;
+    const fullUrl = `urn:uuid:${uuid()}`;
     if (item.kind === 'note') {
       const n = item.note;
       entry.push({
@@ -116,4 +117,13 @@ export function transcriptFhir(t: Transcript, opts: TranscriptOptions = {}): Fhi
     timestamp: new Date(opts.generatedAt ?? Date.now()).toISOString(),
     entry,
   };
+}
+
+/** A random (version 4) UUID; crypto.randomUUID exists only in secure contexts, getRandomValues everywhere. */
+function uuid(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -1,6 +1,6 @@
 // The transcript exports as pure functions: what each format says, what it leaves out, that
 // nothing a person typed can become markup, and that the FHIR Bundle is valid FHIR R4.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fhirErrors } from './testing/fhir-schema.js';
 import { formatTime, transcriptFhir, transcriptHtml, transcriptText, type Transcript } from './transcript.js';
 
@@ -24,6 +24,9 @@ function sample(overrides: Partial<Transcript> = {}): Transcript {
 }
 
 const opts = { generatedAt: T0 + 700_000 };
+
+// Compiling the FHIR R4 schema takes seconds on a busy machine: once, outside any test's timeout.
+beforeAll(() => void fhirErrors({}), 60_000);
 
 describe('transcriptText', () => {
   it('lists each message with its time, author and attachments, times in ISO by default', () => {

@@ -3,7 +3,8 @@
 import type { Peer } from '../../protocol/index.js';
 import type { Permission } from '../../protocol/permissions.js';
 
-export type TokenRole = 'patient' | 'staff' | 'admin';
+/** The token's `role` claim: `patient`, or a staff role of the org (`staff`, `admin` or one it defined). */
+export type TokenRole = string;
 
 export interface Identity {
   orgId: string;

@@ -4,6 +4,7 @@
 import { decodeProtectedHeader, errors, importSPKI, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
 import * as v from 'valibot';
 import { IdSchema } from '../../protocol/frames.js';
+import { ROLE_NAME } from '../../protocol/permissions.js';
 import { LIMITS } from '../../protocol/limits.js';
 import type { HubContext } from '../context.js';
 import type { HubDatabase } from '../db/database.js';
@@ -30,6 +31,7 @@ export type AuthFailure =
   | 'lifetime too long'
   | 'org mismatch'
   | 'bad role'
+  | 'unknown role'
   | 'bad subject'
   | 'bad claims';
 
@@ -54,7 +56,8 @@ export interface VerifiedToken {
   expiresAt: number;
 }
 
-const RoleClaim = v.picklist(['patient', 'staff', 'admin']);
+/** `patient`, or a staff role's name (checked against the org's roles when the person is resolved). */
+const RoleClaim = v.pipe(v.string(), v.regex(ROLE_NAME));
 const NameClaim = v.optional(v.pipe(v.string(), v.trim(), v.maxLength(LIMITS.nameChars)));
 const ListsClaim = v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.nameChars))), v.maxLength(100)));
 
@@ -163,22 +166,23 @@ export async function resolveIdentity(ctx: HubContext, token: VerifiedToken): Pr
     ...(token.visit !== undefined && { visit: token.visit }),
     lists: token.lists,
     expiresAt: token.expiresAt,
-    permissions: permissionsOfRole(token.role),
   };
+  const permissions = await permissionsOfRole(ctx, token.orgId, token.role);
+  if (!permissions) throw new AuthError('unknown role');
   const kind = token.role === 'patient' ? 'patient' : 'staff';
   // A person seen moments ago with the same name and role needs no write: REST calls and
   // reconnects would otherwise cost a commit each.
   const key = JSON.stringify([token.orgId, token.role, token.sub, token.name]);
   const known = recentPeople(ctx);
   const hit = known.get(key);
-  if (hit && Date.now() - hit.at < PERSON_CACHE_MS) return { ...common, kind, id: hit.id };
+  if (hit && Date.now() - hit.at < PERSON_CACHE_MS) return { ...common, kind, id: hit.id, permissions };
   const id =
     kind === 'patient'
       ? (await upsertPatient(ctx.db, token.orgId, { externalId: token.sub, name: token.name })).id
-      : (await upsertStaff(ctx.db, token.orgId, { externalId: token.sub, name: token.name, role: token.role as 'staff' | 'admin' })).id;
+      : (await upsertStaff(ctx.db, token.orgId, { externalId: token.sub, name: token.name, role: token.role })).id;
   if (known.size >= PERSON_CACHE_SIZE) known.delete(known.keys().next().value!);
   known.set(key, { id, at: Date.now() });
-  return { ...common, kind, id };
+  return { ...common, kind, id, permissions };
 }
 
 const PERSON_CACHE_MS = 60_000;

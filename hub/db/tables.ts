@@ -1,7 +1,8 @@
 // Row types of every table, as kysely sees them. Times are epoch milliseconds.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-export type StaffRole = 'staff' | 'admin';
+/** A role name: `staff`, `admin`, or one the org defined (roles table). */
+export type StaffRole = string;
 export type ActorKind = 'patient' | 'staff' | 'system' | 'admin-key';
 export type KeyAlg = 'HS256' | 'ES256' | 'RS256';
 
@@ -46,6 +47,10 @@ export interface StaffTable {
   external_id: string;
   name: string;
   role: StaffRole;
+  /** The name patients see for this staff member, when they set one (else `name`). */
+  display_name: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Where this staff member works (the inbox's My location). */
+  location_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** 1 when this staff member is told about messages in Unassigned conversations. */
   notify_unassigned: ColumnType<number, number | undefined, number>;
   created_at: number;
@@ -58,6 +63,21 @@ export interface PatientsTable {
   name: string;
   location_id: string | null;
   opted_out_at: number | null;
+  created_at: number;
+  /** As the vendor gave it; `contact_id` links patients who share it. */
+  phone: ColumnType<string | null, string | null | undefined, string | null>;
+  contact_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Set when this record was merged into another patient (which then holds its conversations). */
+  merged_into: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A phone number several patients share (a family's); one of them is the primary. */
+export interface ContactsTable {
+  id: string;
+  org_id: string;
+  /** Normalised: digits, with a leading + when given. */
+  phone: string;
+  primary_patient_id: string | null;
   created_at: number;
 }
 
@@ -202,6 +222,22 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+/** A role an org defined: its name (the token's `role` claim) and the permissions it grants. */
+export interface RolesTable {
+  org_id: string;
+  name: string;
+  /** JSON array of permission names. */
+  permissions: string;
+  updated_at: number;
+}
+
+/** The name patients see for a staff member in one conversation. */
+export interface DisplayNamesTable {
+  conversation_id: string;
+  staff_id: string;
+  name: string;
+}
+
 /** Attachment bytes when the blob store is the database (`blobs: 'database'`). */
 export interface BlobsTable {
   /** The attachment's storage_key. */
@@ -228,6 +264,9 @@ export interface Database {
   notes: NotesTable;
   mentions: MentionsTable;
   events: EventsTable;
+  roles: RolesTable;
+  display_names: DisplayNamesTable;
+  contacts: ContactsTable;
 }
 
 export type Org = Selectable<OrgsTable>;

@@ -1,6 +1,7 @@
 // Who may see a conversation: any staff member of its org, or the patient it belongs to.
 // Everything else, another org's ids included, is "not found": the answer never tells a
 // prober that an id exists somewhere.
+import { requirePermission } from '../auth/permissions.js';
 import type { Identity } from '../auth/identity.js';
 import type { HubDatabase } from '../db/database.js';
 import { audit } from '../db/repositories/audit.js';
@@ -37,4 +38,9 @@ export async function auditStaffRead(
  */
 export function mayActIn(identity: Identity, thread: string): boolean {
   return identity.kind === 'staff' || thread === identity.externalId;
+}
+
+/** Patients read their own chat; staff read the org's chats if their role grants `chats.read` (403 otherwise). */
+export function requireReader(identity: Identity): void {
+  if (identity.kind === 'staff') requirePermission(identity, 'chats.read');
 }

@@ -276,7 +276,13 @@ export class Gateway {
     if (!session.identity && session.origin && !(await isOriginAllowed(this.ctx.db, claims.orgId, session.origin))) {
       return this.refuse(session, 'forbidden', 'this origin may not connect for this organisation', CLOSE.forbidden);
     }
-    const identity = await resolveIdentity(this.ctx, claims);
+    let identity: Identity;
+    try {
+      identity = await resolveIdentity(this.ctx, claims);
+    } catch (error) {
+      if (error instanceof AuthError) return this.refuse(session, 'unauthorized', error.message, CLOSE.unauthorized);
+      throw error;
+    }
     // A staff socket receives every conversation of the org: it needs the right to read them.
     if (identity.kind === 'staff' && !can(identity, 'chats.read')) return this.refuse(session, 'forbidden', 'your role does not grant chats.read', CLOSE.forbidden);
     // Closed while the token was being checked (auth timeout, shutdown): register nothing.

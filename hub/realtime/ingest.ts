@@ -7,7 +7,7 @@ import { sniffType, type AttachmentMeta, type ChunkFrame, type MessageFrame, typ
 import { peerOf, type Identity } from '../auth/identity.js';
 import type { HubContext } from '../context.js';
 import { storedMessage } from '../db/repositories/messages.js';
-import { getPatientByExternalId } from '../db/repositories/people.js';
+import { staffMessageContext } from '../db/repositories/display-names.js';
 import type { DeferredWrites } from '../domain/deferred-writes.js';
 import type { Timeline } from '../domain/timeline.js';
 import type { MessageWriter } from '../domain/message-writer.js';
@@ -46,11 +46,17 @@ export class Ingest {
     if (!(await this.d.allow(session, identity))) return turnAway(session, frame, 'rate-limited', 'too many messages; slow down');
     const ref = await this.d.conversations.of(session, identity, frame.thread, frame.id);
     if (!ref) return;
-    if (identity.kind === 'staff' && (await this.optedOut(identity.orgId, frame.thread))) {
-      session.send({ type: 'error', code: 'opted-out', message: 'this patient has opted out of messages', ref: frame.id });
-      return;
+    let author = identity.name;
+    if (identity.kind === 'staff') {
+      // Read each time, not remembered: opting out and display names may change through any hub.
+      const context = await staffMessageContext(this.d.ctx.db, identity.orgId, frame.thread, ref.id, identity.id);
+      if (context.optedOut) {
+        session.send({ type: 'error', code: 'opted-out', message: 'this patient has opted out of messages', ref: frame.id });
+        return;
+      }
+      author = context.displayName ?? identity.name;
     }
-    if (!frame.attachments?.length) return this.store(session, identity, frame, ref.id, []);
+    if (!frame.attachments?.length) return this.store(session, identity, frame, ref.id, [], author);
     if (this.d.uploads.has(session, frame.id)) return;
     // A resend of a stored message (its ack was lost): ack again rather than take its bytes and write its files twice.
     const stored = await storedMessage(this.d.ctx.db, identity.orgId, ref.id, identity.id, frame.id);
@@ -83,7 +89,11 @@ export class Ingest {
       files.push({ meta, bytes, storageKey: `${blobFolder(identity.orgId)}/${nanoid(16)}` });
     }
     for (const file of files) await this.d.ctx.blobs.put(file.storageKey, file.bytes);
-    await this.store(session, identity, upload.frame, upload.conversationId, files);
+    const author =
+      identity.kind === 'staff'
+        ? (await staffMessageContext(this.d.ctx.db, identity.orgId, upload.frame.thread, upload.conversationId, identity.id)).displayName ?? identity.name
+        : identity.name;
+    await this.store(session, identity, upload.frame, upload.conversationId, files, author);
   }
 
   /**
@@ -96,6 +106,8 @@ export class Ingest {
     frame: MessageFrame,
     conversationId: string,
     files: Array<{ meta: AttachmentMeta; bytes: Uint8Array; storageKey: string }>,
+    /** The name patients see for the author here (a staff member's display name). */
+    authorName: string,
   ): Promise<void> {
     const stored = this.d.writer.store({
       orgId: identity.orgId,
@@ -103,7 +115,7 @@ export class Ingest {
       clientId: frame.id,
       authorKind: identity.kind,
       authorId: identity.id,
-      authorName: identity.name,
+      authorName,
       body: frame.text,
       sentAt: frame.at,
       attachments: files.map((f) => ({ clientId: f.meta.id, name: f.meta.name, mime: f.meta.mime, size: f.meta.size, storageKey: f.storageKey })),
@@ -123,7 +135,7 @@ export class Ingest {
         if (changes?.reopened || changes?.visitStarted) void this.recordChanges(identity, conversationId, Number(message.created_at), changes);
         this.d.inbox.messageStored(identity.orgId, conversationId);
         const bytes = new Map(files.map((f) => [f.meta.id, f.bytes]));
-        this.d.fanOut(session, identity.orgId, frame.thread, messageFrames(frame.thread, peerOf(identity), message, attachments, (a) => bytes.get(a.client_id)!));
+        this.d.fanOut(session, identity.orgId, frame.thread, messageFrames(frame.thread, { ...peerOf(identity), name: authorName }, message, attachments, (a) => bytes.get(a.client_id)!));
         if (identity.kind === 'staff') {
           this.d.deferred.audit({ orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action: 'message.send', subject: { type: 'conversation', id: conversationId } });
         }
@@ -148,12 +160,6 @@ export class Ingest {
     } catch (error) {
       this.d.ctx.log.error({ err: error instanceof Error ? error.message : String(error) }, 'timeline event not stored');
     }
-  }
-
-  /** Read each time, not remembered: opting out may happen through any hub. */
-  private async optedOut(orgId: string, thread: string): Promise<boolean> {
-    const patient = await getPatientByExternalId(this.d.ctx.db, orgId, thread);
-    return patient?.opted_out_at != null;
   }
 }
 

@@ -26,6 +26,7 @@ import {
   addListMember,
   createList,
   createLocation,
+  isLocationOf,
   getList,
   listLists,
   listMembers,
@@ -42,6 +43,9 @@ import type { InboxLive } from '../realtime/inbox-live.js';
 import { vendorTimelineApp } from './timeline.js';
 import { httpError, unlessDuplicate } from '../http/errors.js';
 import { noStore } from '../http/no-store.js';
+import { vendorRolesApp } from './roles.js';
+import { permissionsOfRole } from '../auth/permissions.js';
+import { setPatientPhone } from '../domain/contacts.js';
 import { limitBody, parseBody, parseQuery } from '../http/validate.js';
 
 interface AdminEnv {
@@ -55,8 +59,8 @@ function auditAdmin(db: HubDatabase, orgId: string, action: string, subject: Aud
 }
 
 const orgJson = (org: Org) => ({ id: org.id, name: org.name, createdAt: org.created_at });
-const staffJson = (s: Staff) => ({ id: s.id, externalId: s.external_id, name: s.name, role: s.role, createdAt: s.created_at });
-const patientJson = (p: Patient) => ({ id: p.id, externalId: p.external_id, name: p.name, createdAt: p.created_at });
+const staffJson = (s: Staff) => ({ id: s.id, externalId: s.external_id, name: s.name, role: s.role, locationId: s.location_id, createdAt: s.created_at });
+const patientJson = (p: Patient) => ({ id: p.id, externalId: p.external_id, name: p.name, locationId: p.location_id, phone: p.phone, createdAt: p.created_at });
 const auditJson = (e: AuditEntry) => ({
   id: e.id,
   actor: { kind: e.actor_kind, id: e.actor_id },
@@ -158,6 +162,8 @@ function staffApp(ctx: HubContext) {
     .post('/', async (c) => {
       const org = c.get('org');
       const body = await parseBody(c, UpsertStaffBody);
+      if (body.locationId && !(await isLocationOf(ctx.db, org.id, body.locationId))) throw httpError(404, 'not-found', 'no such location');
+      if (!(await permissionsOfRole(ctx, org.id, body.role))) throw httpError(400, 'invalid', `the org has no role named ${body.role}`);
       const staff = await ctx.db.transaction().execute(async (trx) => {
         const row = await upsertStaff(trx, org.id, body);
         await auditAdmin(trx, org.id, 'staff.upsert', { type: 'staff', id: row.id }, { role: row.role });
@@ -173,11 +179,16 @@ function patientsApp(ctx: HubContext) {
     .post('/', async (c) => {
       const org = c.get('org');
       const body = await parseBody(c, UpsertPatientBody);
-      const patient = await ctx.db.transaction().execute(async (trx) => {
+      if (body.locationId && !(await isLocationOf(ctx.db, org.id, body.locationId))) throw httpError(404, 'not-found', 'no such location');
+      let patient = await ctx.db.transaction().execute(async (trx) => {
         const row = await upsertPatient(trx, org.id, body);
         await auditAdmin(trx, org.id, 'patient.upsert', { type: 'patient', id: row.id });
         return row;
       });
+      if (body.phone !== undefined) {
+        await setPatientPhone(ctx.db, org.id, patient.id, body.phone);
+        patient = { ...patient, phone: body.phone };
+      }
       return c.json(patientJson(patient), 201);
     })
     .get('/', async (c) => {
@@ -280,6 +291,7 @@ export function createAdminApi(ctx: HubContext, live: InboxLive): Hono<AdminEnv>
   admin.route('/orgs/:org/lists', listsApp(ctx));
   admin.route('/orgs/:org/locations', locationsApp(ctx));
   admin.route('/orgs/:org/audit', auditApp(ctx));
+  admin.route('/orgs/:org/roles', vendorRolesApp(ctx));
   admin.route('/orgs/:org', retentionApp(ctx));
   return admin;
 }

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { ATTACHMENT_TYPES } from '../../protocol/limits.js';
 import type { HubContext } from '../context.js';
 import { getAttachment } from '../db/repositories/messages.js';
-import { auditStaffRead, visibleConversation } from '../domain/access.js';
+import { auditStaffRead, requireReader, visibleConversation } from '../domain/access.js';
 import type { UserEnv } from '../http/auth.js';
 import { httpError } from '../http/errors.js';
 
@@ -18,6 +18,7 @@ export function contentDisposition(name: string): string {
 export function attachmentsApp(ctx: HubContext) {
   return new Hono<UserEnv>().get('/:id', async (c) => {
     const identity = c.get('identity');
+      requireReader(identity);
     const attachment = await getAttachment(ctx.db, identity.orgId, c.req.param('id'));
     const conversation = attachment && (await visibleConversation(ctx.db, identity, attachment.conversation_id));
     if (!attachment || !conversation) throw httpError(404, 'not-found', 'no such attachment');

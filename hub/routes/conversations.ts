@@ -6,7 +6,7 @@ import type { HubContext } from '../context.js';
 import { listConversations } from '../db/repositories/conversations.js';
 import { messagePage } from '../db/repositories/history.js';
 import { attachmentsOf } from '../db/repositories/messages.js';
-import { auditStaffRead, visibleConversation } from '../domain/access.js';
+import { auditStaffRead, requireReader, visibleConversation } from '../domain/access.js';
 import type { UserEnv } from '../http/auth.js';
 import { httpError } from '../http/errors.js';
 import { parseQuery } from '../http/validate.js';
@@ -32,6 +32,7 @@ export function conversationsApp(ctx: HubContext) {
   return new Hono<UserEnv>()
     .get('/', async (c) => {
       const identity = c.get('identity');
+      requireReader(identity);
       const query = parseQuery(c, ConversationsQuery);
       const rows = await listConversations(ctx.db, identity.orgId, {
         ...(query.status && { status: query.status }),
@@ -43,6 +44,7 @@ export function conversationsApp(ctx: HubContext) {
     })
     .get('/:id/messages', async (c) => {
       const identity = c.get('identity');
+      requireReader(identity);
       const conversation = await visibleConversation(ctx.db, identity, c.req.param('id'));
       if (!conversation) throw httpError(404, 'not-found', 'no such conversation');
       const { after = 0, limit = 100 } = parseQuery(c, MessagesQuery);

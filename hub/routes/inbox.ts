@@ -127,7 +127,7 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
       const [staff, lists, locations] = await Promise.all([listStaff(ctx.db, identity.orgId), listsWithMembers(ctx.db, identity.orgId), listLocations(ctx.db, identity.orgId)]);
       const self = staff.find((s) => s.id === identity.id);
       const body: DirectoryResponse = {
-        me: { id: identity.id, role: identity.role === 'admin' ? 'admin' : 'staff', notifyUnassigned: Boolean(self?.notify_unassigned), permissions: [...identity.permissions] },
+        me: { id: identity.id, role: identity.role, notifyUnassigned: Boolean(self?.notify_unassigned), permissions: [...identity.permissions], displayName: self?.display_name ?? null, location: self?.location_id ?? null },
         staff: staff.map((s) => ({ id: s.id, externalId: s.external_id, name: s.name })),
         lists,
         locations,

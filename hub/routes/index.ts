@@ -16,6 +16,9 @@ import { auditViewerApp } from './audit.js';
 import { inboxApp } from './inbox.js';
 import { inboxSettingsApp } from './inbox-settings.js';
 import { legalHoldApp } from './legal-hold.js';
+import { settingsRolesApp } from './roles.js';
+import { displayNamesApp } from './display-names.js';
+import { patientsApp } from './patients.js';
 import { meApp } from './me.js';
 import { timelineApp } from './timeline.js';
 
@@ -28,10 +31,13 @@ export function createUserApi(ctx: HubContext, live: InboxLive = new InboxLive(c
   v1.route('/conversations', conversationsApp(ctx));
   v1.route('/attachments', attachmentsApp(ctx));
   // Before /inbox, whose /:id would otherwise take "settings" for a conversation id.
+  v1.route('/inbox/settings/roles', settingsRolesApp(ctx, live));
   v1.route('/inbox/settings', inboxSettingsApp(ctx, live));
   v1.route('/inbox/audit', auditViewerApp(ctx));
   v1.route('/inbox', timelineApp(ctx));
   v1.route('/inbox', legalHoldApp(ctx, live));
+  v1.route('/inbox', displayNamesApp(ctx));
+  v1.route('/inbox', patientsApp(ctx, live));
   v1.route('/inbox', inboxApp(ctx, live));
   return v1;
 }

@@ -15,8 +15,8 @@ export interface InboxHub {
   readonly clinic: TestOrg;
   /** A call to /v1 with `Authorization: Bearer`; POST when there is a body, unless `method` says otherwise. */
   api<T = any>(token: string, path: string, init?: { method?: string; body?: unknown }): Promise<{ status: number; body: T }>;
-  /** A call to /admin with the hub's admin key; POST when there is a body. */
-  admin<T = any>(path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** A call to /admin with the hub's admin key; POST when there is a body, unless `method` says otherwise. */
+  admin<T = any>(path: string, body?: unknown, method?: string): Promise<{ status: number; body: T }>;
   /** A socket that has resumed and been told `synced`; closed after the test. */
   connect(token: string): Promise<TestClient>;
 }
@@ -57,9 +57,9 @@ export function inboxHubPerTest(databases: TestDatabases): InboxHub {
       });
       return { status: res.status, body: await res.json() };
     },
-    async admin(path, body) {
+    async admin(path, body, method) {
       const res = await fetch(`${hub.url}/admin${path}`, {
-        method: body === undefined ? 'GET' : 'POST',
+        method: method ?? (body === undefined ? 'GET' : 'POST'),
         headers: { Authorization: `Bearer ${TEST_ADMIN_KEY}`, ...(body !== undefined && { 'Content-Type': 'application/json' }) },
         ...(body !== undefined && { body: JSON.stringify(body) }),
       });

@@ -32,6 +32,16 @@ function setup(role: Peer['role'] = 'provider') {
 }
 
 describe('ThreadLifecycle', () => {
+  it('remembers when a chat ended, for its transcript, and a new visit forgets it', () => {
+    const { life, threads } = setup();
+    life.fromQueue({ id: 'ana', name: 'Ana' });
+    const before = Date.now();
+    life.markEnded('ana');
+    expect(threads.get('ana')!.endedAt).toBeGreaterThanOrEqual(before);
+    life.newVisit('ana', 'visit-2');
+    expect(threads.get('ana')).toMatchObject({ ended: false, endedAt: undefined });
+  });
+
   it('takes a patient from the host\'s queue: present or gone, renamed, in the call', () => {
     const { life, threads, presence } = setup();
     life.fromQueue({ id: 'ana', name: 'Ana' });

@@ -48,7 +48,7 @@ export class ThreadLifecycle {
   /** A new visit is a new call: `view` retention erases the thread, and an ended chat may start again. */
   newVisit(threadId: string, visit: string | undefined): void {
     this.opts.retention.newVisit(threadId);
-    this.opts.threads.update(threadId, { visit, ended: false, cleared: false });
+    this.opts.threads.update(threadId, { visit, ended: false, endedAt: undefined, cleared: false });
   }
 
   /** A patient as the host's queue has them: present or gone, their name, in the call or not. */
@@ -106,7 +106,7 @@ export class ThreadLifecycle {
     const { threads, outbox, events } = this.opts;
     const thread = threads.get(threadId);
     if (!thread || thread.ended) return;
-    threads.update(threadId, { ended: true, typing: [] });
+    threads.update(threadId, { ended: true, endedAt: Date.now(), typing: [] });
     outbox.failThread(threadId);
     events.emit('ended', { thread: threadId });
   }

@@ -57,6 +57,8 @@ export interface ThreadState {
   /** Provider side: is the patient still here? Patient side: is anyone from the care team here? */
   readonly present: boolean;
   readonly ended: boolean;
+  /** When this page learnt that the chat ended (ms); absent while it has not. */
+  readonly endedAt?: number;
   readonly messages: readonly ChatMessage[];
   readonly unread: number;
   /** Names of the people typing in this thread right now. */

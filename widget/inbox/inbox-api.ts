@@ -3,6 +3,7 @@
 // is an `InboxApiError` with the hub's error code. No DOM: `fetch` is all it needs.
 import type {
   AuditPageResponse,
+  DisplayNameResponse,
   ClaimResponse,
   DirectoryResponse,
   InboxCountsResponse,
@@ -139,6 +140,16 @@ export class InboxApi {
 
   reopen(id: string): Promise<unknown> {
     return this.call('POST', `/inbox/${enc(id)}/reopen`);
+  }
+
+  /** The name patients see for me in that conversation, and where it comes from. */
+  displayName(id: string): Promise<DisplayNameResponse> {
+    return this.call('GET', `/inbox/${enc(id)}/display-name`);
+  }
+
+  /** Sets (or with null, removes) the name patients see for me: in one conversation, or my own default. */
+  setDisplayName(scope: { conversation: string } | 'own', name: string | null): Promise<unknown> {
+    return this.call('PUT', scope === 'own' ? '/inbox/me/display-name' : `/inbox/${enc(scope.conversation)}/display-name`, { name });
   }
 
   /** Permanent: the patient of that conversation gets no more messages from the team. */

@@ -181,6 +181,23 @@ export class InboxCore {
     return this.act((id) => this.opts.api.reopen(id));
   }
 
+  /** Asks the hub for the name patients see for me in the conversation in view. */
+  loadDisplayName(): Promise<void> {
+    return this.act(async (id) => {
+      const names = await this.opts.api.displayName(id);
+      if (this.s.selected?.id === id) this.set({ displayName: { ...names, for: id } });
+    });
+  }
+
+  /** The name patients see for me from now on: here only, or everywhere (my default); null goes back. */
+  saveDisplayName(scope: 'conversation' | 'own', name: string | null): Promise<void> {
+    return this.act(async (id) => {
+      await this.opts.api.setDisplayName(scope === 'own' ? 'own' : { conversation: id }, name);
+      const names = await this.opts.api.displayName(id);
+      if (this.s.selected?.id === id) this.set({ displayName: { ...names, for: id } });
+    });
+  }
+
   /** Opts the patient out of messages, permanently; replies are refused from then on, notes are not. */
   optOut(): Promise<void> {
     return this.act((id) => this.opts.api.optOut(id));

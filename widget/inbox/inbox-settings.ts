@@ -4,6 +4,7 @@
 // while the panel is open, and again after every change.
 import type { Permission } from '../../protocol/permissions.js';
 import type { AuditFilters, InboxApi } from './inbox-api.js';
+import { may } from './inbox-state.js';
 import type { Guard, InboxStore } from './inbox-store.js';
 
 /** Audit entries per page of the panel. */
@@ -21,7 +22,7 @@ export class InboxSettings {
 
   /** Whether the caller's role (the directory's `me.permissions`) grants it. */
   can(permission: Permission): boolean {
-    return this.store.state.me?.permissions.includes(permission) ?? false;
+    return may(this.store.state, permission);
   }
 
   /** The settings panel has something for the caller. */

@@ -1,7 +1,8 @@
 // What the shared inbox is, as values: its state, its events, the socket it shares with the
 // chat, and the options it is built with.
 import type { Frame, OutgoingFrame } from '../../protocol/index.js';
-import type { AuditEntryView, DirectoryResponse, InboxCountsResponse, InboxEntry, Note, PurgeResponse, SettingsResponse } from '../../protocol/inbox.js';
+import type { AuditEntryView, DirectoryResponse, DisplayNameResponse, InboxCountsResponse, InboxEntry, Note, PurgeResponse, SettingsResponse } from '../../protocol/inbox.js';
+import type { Permission } from '../../protocol/permissions.js';
 import type { TimelineEvent } from '../../protocol/timeline.js';
 import type { InboxApi, MentionEntry } from './inbox-api.js';
 
@@ -39,6 +40,8 @@ export interface InboxState {
   readonly notes: readonly Note[];
   /** The conversation in view's events (assigned, closed, a call…), oldest first. */
   readonly events: readonly TimelineEvent[];
+  /** The name patients see for me in the conversation in view, once asked for (`loadDisplayName`). */
+  readonly displayName?: DisplayNameResponse & { for: string };
   /** Other staff viewing each conversation now. */
   readonly viewers: Readonly<Record<string, readonly Viewer[]>>;
   readonly mentions: readonly MentionEntry[];
@@ -95,3 +98,7 @@ export const EMPTY: InboxState = {
   mentions: [],
 };
 
+/** Whether the caller's role grants the permission: the inbox hides what it does not (the hub refuses it anyway). */
+export function may(state: Pick<InboxState, 'me'>, permission: Permission): boolean {
+  return state.me?.permissions.includes(permission) ?? false;
+}

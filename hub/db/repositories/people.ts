@@ -6,13 +6,15 @@ import type { List, Patient, Staff, StaffRole } from '../tables.js';
 export async function upsertStaff(
   db: HubDatabase,
   orgId: string,
-  input: { externalId: string; name: string; role: StaffRole },
+  input: { externalId: string; name: string; role: StaffRole; locationId?: string | null },
   now = Date.now(),
 ): Promise<Staff> {
+  // A location left out keeps the one recorded (tokens carry none; the admin API sets it).
+  const location = input.locationId === undefined ? {} : { location_id: input.locationId };
   await db
     .insertInto('staff')
-    .values({ id: `stf_${nanoid(12)}`, org_id: orgId, external_id: input.externalId, name: input.name, role: input.role, created_at: now })
-    .onConflict((oc) => oc.columns(['org_id', 'external_id']).doUpdateSet({ name: input.name, role: input.role }))
+    .values({ id: `stf_${nanoid(12)}`, org_id: orgId, external_id: input.externalId, name: input.name, role: input.role, created_at: now, ...location })
+    .onConflict((oc) => oc.columns(['org_id', 'external_id']).doUpdateSet({ name: input.name, role: input.role, ...location }))
     .execute();
   return db
     .selectFrom('staff')
@@ -20,6 +22,11 @@ export async function upsertStaff(
     .where('org_id', '=', orgId)
     .where('external_id', '=', input.externalId)
     .executeTakeFirstOrThrow();
+}
+
+/** Whether the location is one of the org's. */
+export async function isLocationOf(db: HubDatabase, orgId: string, locationId: string): Promise<boolean> {
+  return (await db.selectFrom('locations').select('id').where('org_id', '=', orgId).where('id', '=', locationId).executeTakeFirst()) !== undefined;
 }
 
 export async function upsertPatient(
@@ -39,7 +46,8 @@ export async function upsertPatient(
       opted_out_at: null,
       created_at: now,
     })
-    .onConflict((oc) => oc.columns(['org_id', 'external_id']).doUpdateSet({ name: input.name }))
+    // A location left out keeps the one recorded.
+    .onConflict((oc) => oc.columns(['org_id', 'external_id']).doUpdateSet({ name: input.name, ...(input.locationId !== undefined && { location_id: input.locationId }) }))
     .execute();
   return db
     .selectFrom('patients')

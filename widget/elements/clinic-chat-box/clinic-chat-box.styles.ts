@@ -109,6 +109,34 @@ export const styles = css`
     color: var(--_danger-color);
     border-color: currentColor;
   }
+  [part~='save-transcript-menu'] {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: flex-end;
+    gap: 6px;
+    padding: 8px;
+    background: var(--_surface);
+    border-bottom: 1px solid var(--_border-color);
+  }
+  [part~='end-save'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 6px;
+    flex-basis: 100%;
+    color: var(--_muted-color);
+    font-size: 0.9em;
+  }
+  [part~='save-transcript-menu'] button,
+  [part~='end-save'] button {
+    min-height: 36px;
+    padding: 0 12px;
+    border: 1px solid var(--_border-color);
+    border-radius: 8px;
+    background: var(--_background);
+    color: var(--_color);
+    font-weight: 600;
+  }
   [part~='messages'] {
     flex: 1;
     min-height: 120px;

@@ -12,6 +12,7 @@ import type { TimelineEvent } from '../../../protocol/timeline.js';
 import { ClinicChatComposer, type NoteWriting } from '../clinic-chat-composer/clinic-chat-composer.js';
 import { icons } from '../icons.js';
 import { blockedText, peerStateText } from '../peer-state-text.js';
+import { SaveTranscriptController, canSaveTranscript } from '../controllers/save-transcript.js';
 import { base } from '../theme.js';
 import { styles } from './clinic-chat-box.styles.js';
 import { EndConfirmController } from './end-confirm.js';
@@ -34,6 +35,11 @@ import { MessageWindowController } from './window-controller.js';
  * @csspart end-confirm - The inline question "End this chat?" under the header.
  * @csspart end-confirm-button - Its "End chat": ends the chat for both sides.
  * @csspart end-cancel-button - Its "Keep chatting" (or Escape): withdraws the question.
+ * @csspart end-save - In that question, "Save transcript first" with a button per format (care team only).
+ * @csspart save-transcript - Shows the transcript's formats (care team only, while the thread has messages; also after the chat ended).
+ * @csspart save-transcript-menu - The formats under the header; Escape hides them.
+ * @csspart save-transcript-text - Saves the transcript as a plain-text file.
+ * @csspart save-transcript-fhir - Saves the transcript as a FHIR R4 Bundle (JSON).
  * @csspart messages - The message log (an ARIA live log).
  * @csspart earlier-button - "Show earlier messages", above the first rendered message of a long thread.
  * @csspart message - One message; also `message-mine` or `message-theirs`, and `group-first` / `group-last` on the first and last message of a run by one author.
@@ -76,7 +82,11 @@ export class ClinicChatBox extends LitElement {
   @property({ attribute: false }) readerId?: string;
   /** The shared inbox: the composer also writes notes. */
   @property({ attribute: false }) noteWriting?: NoteWriting;
+  /** Set when the reader may not write here (their role): the composer gives way to this line. */
+  @property({ attribute: false }) readOnlyReason?: string;
   @property({ type: Boolean, reflect: true }) minimized = false;
+  /** The clinic named in a saved transcript; default "Clinic". */
+  @property({ attribute: 'clinic-name' }) clinicName?: string;
 
   @query('clinic-chat-composer') private composer?: ClinicChatComposer;
   @query('[part~="messages"]') private log?: HTMLElement;
@@ -85,6 +95,7 @@ export class ClinicChatBox extends LitElement {
   /** Object URLs for attachment previews, revoked when their message leaves the view. */
   private readonly urls = new Map<Blob, string>();
   private readonly endConfirm = new EndConfirmController(this, () => this.core?.end());
+  private readonly saver = new SaveTranscriptController(this, () => this.clinicName);
   private stickToBottom = true;
   private lastScrollTop = 0;
   /** A long thread renders its newest page; earlier pages on request. */
@@ -148,7 +159,12 @@ export class ClinicChatBox extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     const previous = changed.get('thread') as ThreadState | undefined;
     const switched = changed.has('thread') && previous?.id !== this.thread?.id;
-    if (switched || this.minimized) this.endConfirm.reset();
+    if (switched || this.minimized) {
+      this.endConfirm.reset();
+      this.saver.reset();
+    }
+    // An erased thread has nothing to save: its format choice must not come back with new messages.
+    if (!this.thread || !canSaveTranscript(this.thread)) this.saver.reset();
     if (switched) {
       this.window.reset();
       this.stickToBottom = true;
@@ -177,11 +193,22 @@ export class ClinicChatBox extends LitElement {
     const blocked = blockedText(thread.peerState, name);
     const typing = typingText(thread.typing.map(displayName));
     const canEnd = !patientView && !thread.ended && thread.present && !this.minimized;
+    // Saving needs no hub: it is made from this page's memory, and stays offered after the chat ended.
+    const canSave = !patientView && !this.minimized && canSaveTranscript(thread);
     const from = this.from;
     return html`
       <section part="box" aria-label=${patientView ? this.heading : `Chat with ${name}`} @keydown=${this.endConfirm.onKeydown}>
-        ${this.noHeader ? nothing : this.renderHeader(title, thread, state, canEnd)}
-        ${this.endConfirm.render(canEnd)}
+        ${this.noHeader ? nothing : this.renderHeader(title, thread, state, canEnd, canSave)}
+        ${canSave && !this.noHeader ? this.saver.renderMenu(thread) : nothing}
+        ${this.endConfirm.render(
+          canEnd,
+          canSave
+            ? html`<div part="end-save" role="group" aria-labelledby="end-save-label">
+                <span id="end-save-label">Save transcript first</span>
+                ${this.saver.renderFormats(thread)}
+              </div>`
+            : nothing,
+        )}
         <!-- Kept (hidden) while minimized, so a half-written draft survives. -->
         <div class="body" ?hidden=${this.minimized}>
               <div part="messages" role="log" aria-label="Messages" tabindex="0">
@@ -197,7 +224,9 @@ export class ClinicChatBox extends LitElement {
               </div>
               <p part="typing" aria-live="off" title=${typing || nothing}>${typing}</p>
               ${blocked ? html`<p part="banner" role="status">${blocked}</p>` : nothing}
-              ${keyed(
+              ${this.readOnlyReason
+                ? html`<p part="banner read-only" role="note">${this.readOnlyReason}</p>`
+                : keyed(
                 // A composer per thread: a draft and its files never follow the provider to the next patient.
                 thread.id,
                 html`<clinic-chat-composer
@@ -213,13 +242,14 @@ export class ClinicChatBox extends LitElement {
     `;
   }
 
-  private renderHeader(title: string, thread: ThreadState, state: ChatState, canEnd: boolean) {
+  private renderHeader(title: string, thread: ThreadState, state: ChatState, canEnd: boolean, canSave: boolean) {
     return html`<header part="header">
           <div class="heading">
             <h2 part="title" title=${title}>${title}</h2>
             <span part="status">${peerStateText(thread.peerState, state.role)}</span>
           </div>
           <div class="actions">
+            ${canSave ? this.saver.renderButton(thread, 'Save transcript') : nothing}
             ${canEnd
               ? html`<button
                   part="end-button"

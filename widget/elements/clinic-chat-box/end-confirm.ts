@@ -41,8 +41,9 @@ export class EndConfirmController implements ReactiveController {
   /**
    * The question, when it is being asked and the chat can still be ended. Escape anywhere in
    * the box while it is shown answers "Keep chatting" (and does not minimize the box).
+   * `beforeEnding` is what the host offers to do first (save the transcript).
    */
-  render(canEnd: boolean) {
+  render(canEnd: boolean, beforeEnding: unknown = nothing) {
     if (!this.asking || !canEnd) return nothing;
     return html`<div part="end-confirm" id="end-confirm" role="group" aria-labelledby="end-question">
       <p id="end-question">End this chat?</p>
@@ -50,6 +51,7 @@ export class EndConfirmController implements ReactiveController {
         <button part="end-confirm-button" type="button" @click=${this.confirm}>End chat</button>
         <button part="end-cancel-button" type="button" @click=${() => this.cancel()}>Keep chatting</button>
       </div>
+      ${beforeEnding}
     </div>`;
   }
 

@@ -219,6 +219,74 @@ export const styles = css`
     align-items: center;
     gap: 6px;
   }
+  /* The header's option menus (display name, opt-out): a summary like a button; open, the menu
+     takes the whole row and its panel opens below it, in the flow (nothing to overlap). */
+  details.menu[open] {
+    flex-basis: 100%;
+  }
+  details.menu > summary {
+    display: inline-flex;
+    align-items: center;
+    min-height: 32px;
+    padding: 0 10px;
+    border: 1px solid var(--_border-color);
+    border-radius: 8px;
+    cursor: pointer;
+    list-style: none;
+  }
+  details.menu > summary::-webkit-details-marker {
+    display: none;
+  }
+  details.menu[open] > summary {
+    border-color: var(--_accent);
+  }
+  details.menu > .panel {
+    max-width: 28em;
+    margin-top: 6px;
+    padding: 10px 12px;
+    border: 1px solid var(--_border-color);
+    border-radius: 10px;
+    background: var(--_background);
+    color: var(--_color);
+  }
+  .panel p {
+    margin: 0 0 8px;
+  }
+  .panel label {
+    display: block;
+    margin: 0 0 6px;
+  }
+  .panel input:not([type]) {
+    box-sizing: border-box;
+    width: 100%;
+    min-height: 32px;
+    padding: 0 8px;
+    border: 1px solid var(--_border-color);
+    border-radius: 8px;
+    background: var(--_background);
+    color: inherit;
+    font: inherit;
+  }
+  .panel fieldset {
+    margin: 0 0 8px;
+    padding: 0;
+    border: none;
+  }
+  .panel legend {
+    margin-bottom: 4px;
+    font-size: 0.85em;
+    color: var(--_muted-color);
+  }
+  .panel .hint {
+    margin: 8px 0 0;
+    font-size: 0.82em;
+    color: var(--_muted-color);
+  }
+  [part~='opt-out-confirm'] {
+    border-color: var(--_danger-color);
+    color: var(--_danger-color);
+    font-weight: 600;
+  }
   [part~='assign'] {
     display: inline-flex;
     align-items: center;

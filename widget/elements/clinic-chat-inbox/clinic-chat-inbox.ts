@@ -8,6 +8,7 @@ import type { MentionTarget } from '../../../protocol/inbox.js';
 import type { Mentionable } from '../../inbox/mentions.js';
 import { ClinicChatBox } from '../clinic-chat-box/clinic-chat-box.js';
 import type { NoteWriting } from '../clinic-chat-composer/clinic-chat-composer.js';
+import { may } from '../../inbox/inbox-state.js';
 import { base, themeTokens } from '../theme.js';
 import { styles } from './clinic-chat-inbox.styles.js';
 import { InboxAlertsController } from './inbox-alerts.js';
@@ -128,6 +129,8 @@ export class ClinicChatInbox extends LitElement {
     assign: (to) => void this.session.inbox?.assign(to),
     close: () => void this.session.inbox?.close(),
     reopen: () => void this.session.inbox?.reopen(),
+    loadDisplayName: () => void this.session.inbox?.loadDisplayName(),
+    saveDisplayName: (scope, name) => void this.session.inbox?.saveDisplayName(scope, name),
     markUnread: () => void this.markUnread(),
     urgent: (on) => void this.session.inbox?.setUrgent(on),
     legalHold: (on) => void this.session.inbox?.setLegalHold(on),
@@ -224,7 +227,8 @@ export class ClinicChatInbox extends LitElement {
                       .notes=${state.notes}
                       .events=${state.events}
                       .readerId=${state.me?.id}
-                      .noteWriting=${this.notesWriting}
+                      .noteWriting=${may(state, 'chats.write') ? this.notesWriting : undefined}
+                      .readOnlyReason=${may(state, 'chats.write') ? undefined : 'Your role lets you read this conversation, not reply to it.'}
                     ></clinic-chat-box>`
                   : html`<p part="placeholder">Loading the conversation…</p>`}`
             : html`<p part="placeholder">${state.items.length ? 'Choose a conversation.' : ''}</p>`}

@@ -8,6 +8,7 @@ import type { ThreadState } from '../../core/types.js';
 import { displayName } from '../../format.js';
 import type { Assignee } from '../../inbox/inbox-api.js';
 import type { InboxState } from '../../inbox/inbox-core.js';
+import { may } from '../../inbox/inbox-state.js';
 import { peerStateText } from '../peer-state-text.js';
 
 export interface HeaderActions {
@@ -22,6 +23,8 @@ export interface HeaderActions {
   legalHold(on: boolean): void;
   optOut(): void;
   dismissMentions(): void;
+  loadDisplayName(): void;
+  saveDisplayName(scope: 'conversation' | 'own', name: string | null): void;
 }
 
 const assigneeValue = (a: InboxEntry['assignee']) => (a ? `${a.kind}:${a.id}` : '');
@@ -31,11 +34,6 @@ export function renderHeader(entry: InboxEntry, state: InboxState, thread: Threa
   const mine = entry.claimedBy !== null && entry.claimedBy === state.me?.id;
   const viewers = (state.viewers[entry.id] ?? []).map((v) => displayName(v.name));
   const status = thread ? peerStateText(thread.peerState, 'provider') : entry.ended ? 'Chat ended' : '';
-  const onAssign = (e: Event) => {
-    const value = (e.target as HTMLSelectElement).value;
-    const [kind, id] = value.split(':') as ['staff' | 'list', string];
-    act.assign(value ? { kind, id } : null);
-  };
   return html`<div part="conversation-header">
     <div class="title-row">
       <button part="back-button" type="button" aria-label="Back to the inbox" @click=${() => act.back()}>←</button>
@@ -55,7 +53,24 @@ export function renderHeader(entry: InboxEntry, state: InboxState, thread: Threa
       ? html`<p part="opted-out" role="note"><strong>Opted out</strong> of messages: replies to ${name} will not be sent. Internal notes can still be written.</p>`
       : nothing}
     ${entry.claimedBy && !mine ? html`<p part="claimed">${nameOf(entry.claimedBy)} is handling this conversation.</p>` : nothing}
-    <div part="conversation-actions" role="group" aria-label="Conversation actions">
+    ${may(state, 'chats.write') ? renderActions(entry, state, name, mine, act) : renderReadActions(act)}
+  </div>`;
+}
+
+/** What a reader whose role does not write may still do: their own unread mark. */
+function renderReadActions(act: HeaderActions) {
+  return html`<div part="conversation-actions" role="group" aria-label="Conversation actions">
+    <button part="unread-button" type="button" @click=${() => act.markUnread()}>Mark unread</button>
+  </div>`;
+}
+
+function renderActions(entry: InboxEntry, state: InboxState, name: string, mine: boolean, act: HeaderActions) {
+  const onAssign = (e: Event) => {
+    const value = (e.target as HTMLSelectElement).value;
+    const [kind, id] = value.split(':') as ['staff' | 'list', string];
+    act.assign(value ? { kind, id } : null);
+  };
+  return html`<div part="conversation-actions" role="group" aria-label="Conversation actions">
       ${entry.status === 'open'
         ? mine
           ? html`<button part="release-button" type="button" @click=${() => act.release()}>Release</button>`
@@ -77,21 +92,57 @@ export function renderHeader(entry: InboxEntry, state: InboxState, thread: Threa
       >
       ${entry.status === 'open'
         ? html`<button part="close-conversation-button" type="button" @click=${() => act.close()}>Close</button>`
-        : html`<button part="reopen-button" type="button" @click=${() => act.reopen()}>Reopen</button>`}
+        : html`<button part="reopen-button" type="button" @click=${() => act.reopen()}>Restart conversation</button>`}
       <button part="urgent-button" type="button" aria-pressed=${entry.urgency > 0 ? 'true' : 'false'} @click=${() => act.urgent(!(entry.urgency > 0))}>Urgent</button>
       <button part="unread-button" type="button" @click=${() => act.markUnread()}>Mark unread</button>
-      ${state.me?.permissions.includes('settings.manage')
+      ${may(state, 'settings.manage')
         ? html`<button part="legal-hold-button" type="button" aria-pressed=${entry.legalHold ? 'true' : 'false'} title="On legal hold the retention purge never deletes this conversation" @click=${() => act.legalHold(!entry.legalHold)}>
             Legal hold
           </button>`
         : nothing}
+      ${renderDisplayName(entry, state, act)}
       ${entry.optedOutAt === null
-        ? html`<details part="opt-out">
+        ? html`<details part="opt-out" class="menu">
             <summary part="opt-out-button">Opt out of messages</summary>
-            <p>${name} will get no more messages from the team. This is permanent: it cannot be undone.</p>
-            <button part="opt-out-confirm" type="button" @click=${() => act.optOut()}>Opt out permanently</button>
+            <div class="panel">
+              <p>${name} will get no more messages from the team. This is permanent: it cannot be undone.</p>
+              <button part="opt-out-confirm" type="button" @click=${() => act.optOut()}>Opt out permanently</button>
+            </div>
           </details>`
         : nothing}
+    </div>`;
+}
+
+/** "Name shown to the patient": mine here, or my default everywhere (as in the vet dashboard's options menu). */
+function renderDisplayName(entry: InboxEntry, state: InboxState, act: HeaderActions) {
+  const names = state.displayName?.for === entry.id ? state.displayName : undefined;
+  const onSubmit = (e: SubmitEvent) => {
+    e.preventDefault();
+    const form = new FormData(e.target as HTMLFormElement);
+    const name = String(form.get('name') ?? '').trim();
+    act.saveDisplayName(form.get('scope') === 'own' ? 'own' : 'conversation', name || null);
+  };
+  return html`<details part="display-name" class="menu" @toggle=${(e: Event) => (e.target as HTMLDetailsElement).open && act.loadDisplayName()}>
+    <summary part="display-name-button">Name shown to the patient</summary>
+    <div class="panel">
+    ${names
+      ? html`<form part="display-name-form" @submit=${onSubmit}>
+          <p>${displayName(entry.patient.name)} sees <strong>${names.name}</strong> on your messages.</p>
+          <label>Name <input part="display-name-input" name="name" maxlength="120" .value=${names.conversation ?? names.own ?? names.name} /></label>
+          <fieldset>
+            <legend>Use it</legend>
+            <label><input type="radio" name="scope" value="conversation" ?checked=${names.conversation !== null || names.own === null} /> In this conversation</label>
+            <label><input type="radio" name="scope" value="own" ?checked=${names.conversation === null && names.own !== null} /> In all my conversations</label>
+          </fieldset>
+          <button part="display-name-save" type="submit">Save</button>
+          ${names.conversation !== null
+            ? html`<button part="display-name-reset" type="button" @click=${() => act.saveDisplayName('conversation', null)}>Use my usual name here</button>`
+            : names.own !== null
+            ? html`<button part="display-name-reset" type="button" @click=${() => act.saveDisplayName('own', null)}>Use the name from my account</button>`
+            : nothing}
+          <p class="hint">Messages already sent keep the name they were sent with.</p>
+        </form>`
+      : html`<p>Loading…</p>`}
     </div>
-  </div>`;
+  </details>`;
 }

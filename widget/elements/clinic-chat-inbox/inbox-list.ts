@@ -32,7 +32,7 @@ export function renderViews(state: InboxState, act: ListActions) {
     { view: 'unassigned', label: 'Unassigned', count: c?.unassigned },
     { view: 'mentions', label: 'Mentions', count: c?.mentions },
     ...state.lists.map((l) => ({ view: { list: l.id }, label: l.name, count: c?.lists[l.id] })),
-    { view: 'closed', label: 'Closed' },
+    { view: 'closed', label: 'History' },
   ];
   return html`<div part="views" role="group" aria-label="Show">
       ${views.map(
@@ -61,16 +61,25 @@ export function renderViews(state: InboxState, act: ListActions) {
         />
         Waiting for a reply${c?.unresponded ? html` (${c.unresponded})` : nothing}</label
       >
-      ${state.locations.length
-        ? html`<label part="location"
-            >Location
-            <select .value=${live(state.location ?? '')} @change=${(e: Event) => act.location((e.target as HTMLSelectElement).value || undefined)}>
-              <option value="">All</option>
-              ${state.locations.map((l) => html`<option value=${l.id} ?selected=${state.location === l.id}>${l.name}${c?.locations[l.id] ? ` (${c.locations[l.id]})` : ''}</option>`)}
-            </select></label
-          >`
-        : nothing}
+      ${state.locations.length > 1 ? renderLocations(state, act) : nothing}
     </div>`;
+}
+
+/** The location filter, when the org has more than one: all, mine first (if I have one), then each. */
+function renderLocations(state: InboxState, act: ListActions) {
+  const c = state.counts;
+  const count = (id: string) => (c?.locations[id] ? ` (${c.locations[id]})` : '');
+  const mine = state.locations.find((l) => l.id === state.me?.location);
+  return html`<label part="location"
+    >Location
+    <select .value=${live(state.location ?? '')} @change=${(e: Event) => act.location((e.target as HTMLSelectElement).value || undefined)}>
+      <option value="">All</option>
+      ${mine ? html`<option value=${mine.id} ?selected=${state.location === mine.id}>My location: ${mine.name}${count(mine.id)}</option>` : nothing}
+      ${state.locations
+        .filter((l) => l !== mine)
+        .map((l) => html`<option value=${l.id} ?selected=${state.location === l.id}>${l.name}${count(l.id)}</option>`)}
+    </select></label
+  >`;
 }
 
 export function renderSearch(state: InboxState, act: ListActions) {

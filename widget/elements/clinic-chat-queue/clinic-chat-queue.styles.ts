@@ -43,8 +43,10 @@ export const styles = css`
   }
   li {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
   }
+  [part~='save-transcript'],
   [part~='dismiss-button'] {
     flex: none;
     display: grid;
@@ -56,10 +58,30 @@ export const styles = css`
     background: transparent;
     color: var(--_muted-color);
   }
+  [part~='save-transcript-menu'] {
+    flex-basis: 100%;
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: flex-end;
+    gap: 6px;
+    padding: 4px 6px 8px;
+  }
+  [part~='save-transcript-menu'] button {
+    min-height: 36px;
+    padding: 0 12px;
+    border: 1px solid var(--_border-color);
+    border-radius: 8px;
+    background: var(--_background);
+    color: var(--_color);
+    font-weight: 600;
+  }
   [part~='queue-item'] {
     display: flex;
     align-items: center;
     gap: 8px;
+    /* A zero basis: the row wraps only for the format choice, never for its own buttons. */
+    flex: 1 1 0;
+    min-width: 0;
     width: 100%;
     min-height: 44px;
     padding: 6px 10px;

@@ -7,6 +7,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ChatCore } from '../../core/chat-core.js';
 import type { ChatState, ThreadState } from '../../core/types.js';
 import { displayName } from '../../format.js';
+import { SaveTranscriptController, canSaveTranscript } from '../controllers/save-transcript.js';
 import { icons } from '../icons.js';
 import { queueStatusText } from '../peer-state-text.js';
 import { base } from '../theme.js';
@@ -28,6 +29,10 @@ import { styles } from './clinic-chat-queue.styles.js';
  * @csspart badge - The unread count of a patient.
  * @csspart dismiss-button - Removes a patient who has left from the queue.
  * @csspart notify-toggle - Turns sound and desktop notifications on or off.
+ * @csspart save-transcript - "Save transcript of …" on the row of a patient who left or whose chat ended, while the thread has messages (its box may be closed).
+ * @csspart save-transcript-menu - The formats it shows, under the row; Escape hides them.
+ * @csspart save-transcript-text - Saves the transcript as plain text.
+ * @csspart save-transcript-fhir - Saves the transcript as a FHIR R4 Bundle (JSON).
  */
 export class ClinicChatQueue extends LitElement {
   static override styles = [base, styles];
@@ -38,6 +43,10 @@ export class ClinicChatQueue extends LitElement {
 
   @property({ attribute: false }) core?: ChatCore;
   @property({ attribute: false }) state?: ChatState;
+  /** The clinic named in a saved transcript; default "Clinic". */
+  @property({ attribute: 'clinic-name' }) clinicName?: string;
+
+  private readonly saver = new SaveTranscriptController(this, () => this.clinicName);
 
   /** The clock the waiting times are read against; ticks once a minute while connected. */
   @state() private now = Date.now();
@@ -53,6 +62,13 @@ export class ClinicChatQueue extends LitElement {
     super.disconnectedCallback();
     clearInterval(this.clock);
     this.clock = undefined;
+  }
+
+  protected override willUpdate(): void {
+    // A patient dismissed or back, or a thread erased, takes its open format choice with it.
+    const open = this.saver.openFor;
+    const thread = open === null ? undefined : this.state?.threads.find((t) => t.id === open);
+    if (open !== null && (!thread || !offersSave(thread))) this.saver.reset();
   }
 
   /** Moves focus to a patient's entry (after their box closes). */
@@ -120,11 +136,13 @@ export class ClinicChatQueue extends LitElement {
         </span>
         ${t.unread ? html`<span part="badge" aria-hidden="true">${t.unread > 99 ? '99+' : t.unread}</span>` : nothing}
       </button>
+      ${offersSave(t) ? this.saver.renderButton(t, `Save transcript of ${name}`, icons.download) : nothing}
       ${t.present
         ? nothing
         : html`<button part="dismiss-button" type="button" aria-label=${`Dismiss ${name}`} @click=${() => this.core?.dismiss(t.id)}>
             ${icons.close}
           </button>`}
+      ${offersSave(t) ? this.saver.renderMenu(t) : nothing}
     </li>`;
   }
 
@@ -149,6 +167,11 @@ export class ClinicChatQueue extends LitElement {
     items[next]?.focus();
     event.preventDefault();
   }
+}
+
+/** The queue offers saving once the chat is over (the patient left, or it ended): the box may be closed by then. */
+function offersSave(t: ThreadState): boolean {
+  return (!t.present || t.ended) && canSaveTranscript(t);
 }
 
 function preview(t: ThreadState): string {

@@ -59,6 +59,11 @@ export type { ChatIdentity };
  * @csspart end-confirm - The inline question "End this chat?".
  * @csspart end-confirm-button - Its "End chat", which ends the chat.
  * @csspart end-cancel-button - Its "Keep chatting" (Escape does the same).
+ * @csspart end-save - In that question, "Save transcript first" and its formats.
+ * @csspart save-transcript - Care team: "Save transcript" (box header; in the queue, for a patient who left or whose chat ended).
+ * @csspart save-transcript-menu - The formats it shows; Escape hides them.
+ * @csspart save-transcript-text - Saves the transcript as plain text.
+ * @csspart save-transcript-fhir - Saves the transcript as a FHIR R4 Bundle (JSON).
  * @csspart messages - The message log.
  * @csspart message - A message (with `message-mine` or `message-theirs`).
  * @csspart author - Sender's name.
@@ -130,6 +135,8 @@ export class ClinicChat extends LitElement {
   @property({ type: Boolean }) notifications = false;
   /** Title of the patient's box. */
   @property() heading = 'Chat with your care team';
+  /** The clinic named in a transcript the care team saves; default "Clinic". */
+  @property({ attribute: 'clinic-name' }) clinicName?: string;
   /**
    * `auto`: on a narrow viewport (a phone, up to 480px wide) the patient's chat starts folded into
    * the launcher and, opened, covers the viewport, so it never sits below the page. `never`: it
@@ -216,9 +223,10 @@ export class ClinicChat extends LitElement {
     const thread = state.threads.find((t) => t.id === state.active);
     return html`<div part="layout">
       <clinic-chat-queue
-        exportparts="queue, queue-item, queue-status, queue-waiting, queue-preview, badge, dismiss-button, notify-toggle"
+        exportparts="queue, queue-item, queue-status, queue-waiting, queue-preview, badge, dismiss-button, notify-toggle, save-transcript, save-transcript-menu, save-transcript-text, save-transcript-fhir"
         .core=${this.session.core}
         .state=${state}
+        .clinicName=${this.clinicName}
       ></clinic-chat-queue>
       ${thread && state.box !== 'closed'
         ? this.renderBox(state, thread.id)
@@ -245,11 +253,12 @@ export class ClinicChat extends LitElement {
 
   private renderBox(state: ChatState, threadId: string) {
     return html`<clinic-chat-box
-      exportparts="box, header, title, status, minimize-button, close-button, end-button, end-confirm, end-confirm-button, end-cancel-button, messages, earlier-button, message, message-mine, message-theirs, group-first, group-last, date-separator, avatar, author, link, time, delivery, delivery-failed, attachment, typing, banner, composer, input, attach-button, send-button, file-chip, error"
+      exportparts="box, header, title, status, minimize-button, close-button, end-button, end-confirm, end-confirm-button, end-cancel-button, end-save, save-transcript, save-transcript-menu, save-transcript-text, save-transcript-fhir, messages, earlier-button, message, message-mine, message-theirs, group-first, group-last, date-separator, avatar, author, link, time, delivery, delivery-failed, attachment, typing, banner, composer, input, attach-button, send-button, file-chip, error"
       .core=${this.session.core}
       .state=${state}
       .thread=${state.threads.find((t) => t.id === threadId)}
       heading=${this.heading}
+      .clinicName=${this.clinicName}
       ?minimized=${state.box === 'minimized'}
       @keydown=${this.onBoxKeydown}
     ></clinic-chat-box>`;

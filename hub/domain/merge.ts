@@ -1,0 +1,75 @@
+// Merging two patient records that are the same person: everything of the duplicate (its
+// conversations with their messages, read cursors and timeline, and its audit entries) moves
+// to the record that stays, in one transaction. A patient has one chat conversation, so when
+// both had one, the duplicate's keeps its own sequence as another conversation of the survivor. The duplicate stays as a row that says where
+// it went (`merged_into`): never listed, searched or merged again, and its shared contact is
+// left. Audited on both records, and a `merged` event in each conversation that moved and in the
+// surviving record's own chat.
+import type { HubDatabase } from '../db/database.js';
+import { addEvent } from '../db/repositories/events.js';
+import type { Identity } from '../auth/identity.js';
+import type { InboxLive } from '../realtime/inbox-live.js';
+import { staffWho } from './timeline.js';
+
+export type MergeOutcome = { ok: true; conversations: string[] } | { ok: false; reason: 'not-found' | 'same' };
+
+export async function mergePatients(
+  db: HubDatabase,
+  live: Pick<InboxLive, 'event' | 'changed'>,
+  identity: Identity,
+  duplicateId: string,
+  survivorId: string,
+  now = Date.now(),
+): Promise<MergeOutcome> {
+  if (duplicateId === survivorId) return { ok: false, reason: 'same' };
+  const orgId = identity.orgId;
+  const result = await db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .selectFrom('patients')
+      .select(['id', 'name', 'contact_id'])
+      .where('org_id', '=', orgId)
+      .where('id', 'in', [duplicateId, survivorId])
+      .where('merged_into', 'is', null)
+      .execute();
+    const duplicate = rows.find((r) => r.id === duplicateId);
+    const survivor = rows.find((r) => r.id === survivorId);
+    if (!duplicate || !survivor) return undefined;
+    const moved = (await trx.selectFrom('conversations').select('id').where('org_id', '=', orgId).where('patient_id', '=', duplicateId).execute()).map((c) => c.id);
+    // One chat per patient: when the survivor has one, the duplicate's stays a conversation of its
+    // own in the survivor's history (channel `merged:<duplicate>`) rather than mixing two sequences.
+    const survivorChat = await trx.selectFrom('conversations').select('id').where('org_id', '=', orgId).where('patient_id', '=', survivorId).where('channel', '=', 'chat').executeTakeFirst();
+    if (survivorChat) {
+      await trx.updateTable('conversations').set({ channel: `merged:${duplicateId}` }).where('org_id', '=', orgId).where('patient_id', '=', duplicateId).where('channel', '=', 'chat').execute();
+    }
+    await trx.updateTable('conversations').set({ patient_id: survivorId }).where('org_id', '=', orgId).where('patient_id', '=', duplicateId).execute();
+    if (moved.length) {
+      await trx.updateTable('messages').set({ author_id: survivorId }).where('conversation_id', 'in', moved).where('author_kind', '=', 'patient').where('author_id', '=', duplicateId).execute();
+      await trx.updateTable('read_cursors').set({ participant_id: survivorId }).where('conversation_id', 'in', moved).where('participant_kind', '=', 'patient').where('participant_id', '=', duplicateId).execute();
+      await trx.updateTable('events').set({ actor_id: survivorId }).where('conversation_id', 'in', moved).where('actor_kind', '=', 'patient').where('actor_id', '=', duplicateId).execute();
+    }
+    await trx.updateTable('audit_log').set({ subject_id: survivorId }).where('org_id', '=', orgId).where('subject_type', '=', 'patient').where('subject_id', '=', duplicateId).execute();
+    await trx.updateTable('audit_log').set({ actor_id: survivorId }).where('org_id', '=', orgId).where('actor_kind', '=', 'patient').where('actor_id', '=', duplicateId).execute();
+    await trx.updateTable('patients').set({ merged_into: survivorId, contact_id: null }).where('id', '=', duplicateId).execute();
+    if (duplicate.contact_id) {
+      const contact = await trx.selectFrom('contacts').select('primary_patient_id').where('id', '=', duplicate.contact_id).executeTakeFirst();
+      if (contact?.primary_patient_id === duplicateId) {
+        const next = await trx.selectFrom('patients').select('id').where('contact_id', '=', duplicate.contact_id).where('merged_into', 'is', null).orderBy('created_at').orderBy('id').executeTakeFirst();
+        await trx.updateTable('contacts').set({ primary_patient_id: next?.id ?? null }).where('id', '=', duplicate.contact_id).execute();
+      }
+    }
+    const audit = { org_id: orgId, actor_kind: 'staff' as const, actor_id: identity.id, at: now };
+    await trx.insertInto('audit_log').values([
+      { ...audit, action: 'patient.merge', subject_type: 'patient', subject_id: survivorId, detail: JSON.stringify({ merged: duplicateId, conversations: moved.length }) },
+      { ...audit, action: 'patient.merged-into', subject_type: 'patient', subject_id: duplicateId, detail: JSON.stringify({ into: survivorId }) },
+    ]).execute();
+    const events = [];
+    for (const conversationId of new Set([...moved, ...(survivorChat ? [survivorChat.id] : [])])) {
+      events.push((await addEvent(trx, { orgId, conversationId, kind: 'merged', by: staffWho(identity), fields: { merged: { name: duplicate.name } }, sourceId: `merged:${duplicateId}:${conversationId}`, at: now }, now)).event);
+    }
+    return { moved, events, touched: [...new Set([...moved, ...(survivorChat ? [survivorChat.id] : [])])] };
+  });
+  if (!result) return { ok: false, reason: 'not-found' };
+  for (const event of result.events) live.event(orgId, event);
+  for (const id of result.touched) await live.changed(orgId, id);
+  return { ok: true, conversations: result.moved };
+}
