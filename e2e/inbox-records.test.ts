@@ -109,7 +109,7 @@ describe('retention and the audit in the inbox settings', () => {
   it('an admin takes the held conversation off legal hold from its header (axe clean with the toggle)', async () => {
     const sam = await inboxOf('sam-desk');
     await inbox(sam).locator('[part~="conversation"]').first().waitFor(SETTLE);
-    await inbox(sam).getByRole('button', { name: /^Closed/ }).click();
+    await inbox(sam).getByRole('button', { name: /^History/ }).click();
     // The purge left one closed conversation: the held one.
     await expect.poll(() => inbox(sam).locator('[part~="conversation"]').count(), SETTLE).toBe(1);
     await inbox(sam).locator('[part~="conversation"]').first().click();
