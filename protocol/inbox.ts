@@ -34,6 +34,8 @@ export const InboxItemSchema = v.object({
   /** The seq of the patient's last message: unread for whoever has read less. */
   lastInboundSeq: Count,
   closedAt: v.nullable(TimeSchema),
+  /** On legal hold: the retention purge keeps it whatever the org's retention says. */
+  legalHold: v.boolean(),
   createdAt: TimeSchema,
 });
 
@@ -152,6 +154,39 @@ export const ListBody = v.object({ name: v.pipe(v.string(), v.trim(), v.minLengt
 /** Settings (admins): whether a staff member is told about messages in Unassigned conversations. */
 export const NotifyUnassignedBody = v.object({ on: v.boolean() });
 
+/** The most days an org may keep closed conversations before the purge (a hundred years). */
+export const RETENTION_MAX_DAYS = 36_500;
+
+/** Settings (`settings.manage`): days a closed conversation is kept; null keeps them forever. */
+export const RetentionBody = v.object({
+  days: v.nullable(v.pipe(v.number(), v.integer('days must be a whole number'), v.minValue(1), v.maxValue(RETENTION_MAX_DAYS))),
+});
+
+/** `settings.manage`: a conversation on legal hold is never purged. */
+export const LegalHoldBody = v.object({ hold: v.boolean() });
+
+/** The most audit entries one page of the audit viewer returns. */
+export const AUDIT_PAGE_MAX = 200;
+/** The most audit entries one CSV export holds (the newest, under the filters). */
+export const AUDIT_EXPORT_MAX = 10_000;
+
+const Millis = v.pipe(v.string(), v.regex(/^\d{1,16}$/, 'a time in epoch milliseconds'), v.transform(Number));
+
+/** GET /v1/inbox/audit (`audit.view`): filters combine; `before` is the `next` of the page before. */
+export const AuditViewQuery = v.object({
+  /** At or after (epoch ms). */
+  from: v.optional(Millis),
+  /** Before (epoch ms, exclusive). */
+  to: v.optional(Millis),
+  /** The actor's id: a staff id, `admin` (the admin key) or `retention` (the purge). */
+  actor: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+  /** An action (`conversation.claim`), or a family of them ending in `.*` (`retention.*`). */
+  action: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9-]+(\.[a-z0-9-]+)*(\.\*)?$/, 'an action such as list.create or retention.*'), v.maxLength(64))),
+  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,4}$/), v.transform(Number), v.minValue(1), v.maxValue(AUDIT_PAGE_MAX))),
+  before: v.optional(v.pipe(v.string(), v.regex(/^\d{1,16}$/, 'before is the next of a page'))),
+  format: v.optional(v.picklist(['json', 'csv'])),
+});
+
 export type InboxItem = v.InferOutput<typeof InboxItemSchema>;
 export type InboxMark = v.InferOutput<typeof InboxMarkSchema>;
 export type Note = v.InferOutput<typeof NoteSchema>;
@@ -202,6 +237,39 @@ export interface DirectoryResponse {
 export interface SettingsResponse {
   lists: Array<{ id: string; name: string; members: string[] }>;
   staff: Array<{ id: string; name: string; role: string; notifyUnassigned: boolean }>;
+}
+
+/** GET/PUT /v1/inbox/settings/retention. */
+export interface RetentionResponse {
+  /** Days a closed conversation is kept before the purge deletes it; null = forever. */
+  days: number | null;
+}
+
+/** POST /v1/inbox/settings/purge: what the purge deleted just now (all zero with no retention). */
+export interface PurgeResponse {
+  days: number | null;
+  conversations: number;
+  messages: number;
+  attachments: number;
+  patients: number;
+}
+
+/** One row of the audit: who did what to which record. Ids and counts only, never bodies. */
+export interface AuditEntryView {
+  id: number;
+  at: number;
+  /** `name` is the staff member's when the actor is staff (and still in the directory). */
+  actor: { kind: 'patient' | 'staff' | 'system' | 'admin-key'; id: string; name?: string };
+  action: string;
+  subject: { type: string; id: string };
+  detail: Record<string, unknown> | null;
+}
+
+/** GET /v1/inbox/audit: newest first. */
+export interface AuditPageResponse {
+  entries: AuditEntryView[];
+  /** Pass as `before` for the next (older) page; absent on the last one. */
+  next?: string;
 }
 
 export type ClaimResponse = { claimed: true; by: string } | { claimed: false; by: string };

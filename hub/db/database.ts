@@ -10,6 +10,7 @@ import * as timeline from './migrations/2026-12-04T00-00-00-timeline.js';
 import * as retention from './migrations/2026-12-04T02-00-00-retention.js';
 import * as roles from './migrations/2026-12-04T04-00-00-roles.js';
 import * as contacts from './migrations/2026-12-04T06-00-00-contacts.js';
+import * as auditViewer from './migrations/2026-12-04T20-00-00-audit-viewer.js';
 import { postgresDialect, type PostgresOptions } from './postgres.js';
 import { sqliteDialect } from './sqlite.js';
 import type { Database } from './tables.js';
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-04T02-00-00-retention': retention,
   '2026-12-04T04-00-00-roles': roles,
   '2026-12-04T06-00-00-contacts': contacts,
+  '2026-12-04T20-00-00-audit-viewer': auditViewer,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

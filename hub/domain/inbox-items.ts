@@ -21,6 +21,7 @@ export function inboxItem(row: InboxRow): InboxItem {
     lastSeq: row.last_seq,
     lastInboundSeq: row.last_inbound_seq ?? 0,
     closedAt: row.closed_at,
+    legalHold: row.legal_hold === 1,
     createdAt: row.created_at,
   };
 }

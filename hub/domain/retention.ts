@@ -2,7 +2,8 @@
 // legal hold) with everything that references them, and their attachments' bytes from the blob
 // store. The audit keeps one `retention.purge` row per org with counts only.
 import { audit } from '../db/repositories/audit.js';
-import { attachmentKeysOfConversations, compactSearchIndex, deleteConversations, expiredConversations, orgsWithRetention } from '../db/repositories/retention.js';
+import type { PurgeResponse } from '../../protocol/inbox.js';
+import { attachmentKeysOfConversations, compactSearchIndex, deleteConversations, expiredConversations, getRetention, orgsWithRetention } from '../db/repositories/retention.js';
 import type { HubContext } from '../context.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -47,6 +48,17 @@ export async function purgeExpired(ctx: Pick<HubContext, 'db' | 'blobs' | 'log'>
   }
   if (result.size) await compactSearchIndex(ctx.db);
   return result;
+}
+
+/**
+ * Purge now, for one org (the settings' "Purge now" and the admin API): the same purge the timer
+ * runs, answered with its counts (all zero when the org keeps everything); undefined for an unknown org.
+ */
+export async function purgeOrgNow(ctx: Pick<HubContext, 'db' | 'blobs' | 'log'>, orgId: string, now = Date.now()): Promise<PurgeResponse | undefined> {
+  const retention = await getRetention(ctx.db, orgId);
+  if (!retention) return undefined;
+  const counts = retention.days === null ? undefined : (await purgeExpired(ctx, now, orgId)).get(orgId);
+  return { days: retention.days, conversations: 0, messages: 0, attachments: 0, patients: 0, ...counts };
 }
 
 /**

@@ -1,5 +1,6 @@
 // The admin API (/admin, hub-wide admin key): orgs and, inside each org, its signing keys,
-// allowed origins, staff, patients, lists with members, locations and the audit trail.
+// allowed origins, staff, patients, lists with members, locations, retention (with a purge on
+// demand) and the audit trail.
 // Every write is audited as the admin key, in the same transaction as the write.
 import { createPublicKey } from 'node:crypto';
 import { Hono, type MiddlewareHandler } from 'hono';
@@ -16,6 +17,7 @@ import {
   UpsertStaffBody,
   type AddKeyInput,
 } from '../../protocol/rest.js';
+import { RetentionBody } from '../../protocol/inbox.js';
 import type { HubContext } from '../context.js';
 import type { HubDatabase } from '../db/database.js';
 import { audit, auditTrail, type AuditInput } from '../db/repositories/audit.js';
@@ -33,7 +35,9 @@ import {
   upsertPatient,
   upsertStaff,
 } from '../db/repositories/people.js';
+import { setRetention } from '../db/repositories/retention.js';
 import type { AuditEntry, Org, Patient, Staff } from '../db/tables.js';
+import { purgeOrgNow } from '../domain/retention.js';
 import { requireAdminKey } from '../http/auth.js';
 import type { InboxLive } from '../realtime/inbox-live.js';
 import { vendorTimelineApp } from './timeline.js';
@@ -245,6 +249,28 @@ function locationsApp(ctx: HubContext) {
   });
 }
 
+function retentionApp(ctx: HubContext) {
+  return new Hono<AdminEnv>()
+    .get('/retention', (c) => c.json({ days: c.get('org').retention_days === null ? null : Number(c.get('org').retention_days) }))
+    .put('/retention', async (c) => {
+      const org = c.get('org');
+      const { days } = await parseBody(c, RetentionBody);
+      await ctx.db.transaction().execute(async (trx) => {
+        await setRetention(trx, org.id, days);
+        await auditAdmin(trx, org.id, 'retention.set', { type: 'org', id: org.id }, { days: days ?? 'forever' });
+      });
+      return c.json({ days });
+    })
+    .post('/purge', async (c) => {
+      const org = c.get('org');
+      const purged = await purgeOrgNow(ctx, org.id);
+      if (!purged) throw httpError(404, 'not-found', 'no such org');
+      const { days, ...counts } = purged;
+      await auditAdmin(ctx.db, org.id, 'retention.purge-now', { type: 'org', id: org.id }, { ...counts, days: days ?? 'forever' });
+      return c.json(purged);
+    });
+}
+
 function auditApp(ctx: HubContext) {
   return new Hono<AdminEnv>().get('/', async (c) => {
     const { limit } = parseQuery(c, AuditQuery);
@@ -266,5 +292,6 @@ export function createAdminApi(ctx: HubContext, live: InboxLive): Hono<AdminEnv>
   admin.route('/orgs/:org/locations', locationsApp(ctx));
   admin.route('/orgs/:org/audit', auditApp(ctx));
   admin.route('/orgs/:org/roles', vendorRolesApp(ctx));
+  admin.route('/orgs/:org', retentionApp(ctx));
   return admin;
 }

@@ -1,15 +1,18 @@
 // /v1/inbox/settings: the inbox's own settings panel, for staff whose role grants `lists.manage`
 // (teams) or `settings.manage` (the rest).
-// Teams (lists) and their members, and who is told about messages in Unassigned conversations.
+// Teams (lists) and their members, who is told about messages in Unassigned conversations, and
+// the org's retention of closed conversations, with a purge on demand.
 // The admin key API (/admin) can do the same; this is for the clinic's own admins, from the inbox.
 // Every change is audited (ids only) and every staff client reloads its directory live.
 import { Hono, type Context } from 'hono';
-import { ListBody, NotifyUnassignedBody, type SettingsResponse } from '../../protocol/inbox.js';
+import { ListBody, NotifyUnassignedBody, RetentionBody, type PurgeResponse, type RetentionResponse, type SettingsResponse } from '../../protocol/inbox.js';
 import type { Identity } from '../auth/identity.js';
 import { can, requirePermission } from '../auth/permissions.js';
 import type { Permission } from '../../protocol/permissions.js';
 import type { HubContext } from '../context.js';
 import { audit } from '../db/repositories/audit.js';
+import { getRetention, setRetention } from '../db/repositories/retention.js';
+import { purgeOrgNow } from '../domain/retention.js';
 import { addListMember, createList, deleteList, listStaff, listsWithMembers, removeListMember, renameList, setNotifyUnassigned } from '../db/repositories/people.js';
 import type { UserEnv } from '../http/auth.js';
 import { httpError, unlessDuplicate } from '../http/errors.js';
@@ -23,6 +26,8 @@ export function inboxSettingsApp(ctx: HubContext, live: InboxLive) {
     requirePermission(identity, permission);
     return identity;
   };
+  const audited = (identity: Identity, action: string, detail: Record<string, string | number | boolean>) =>
+    audit(ctx.db, { orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action, subject: { type: 'org', id: identity.orgId }, detail });
   const changed = async (identity: Identity, action: string, subject: { type: string; id: string }, detail?: Record<string, string | boolean>) => {
     await audit(ctx.db, { orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action, subject, ...(detail && { detail }) });
     live.directoryChanged(identity.orgId);
@@ -76,5 +81,29 @@ export function inboxSettingsApp(ctx: HubContext, live: InboxLive) {
       if (!(await setNotifyUnassigned(ctx.db, identity.orgId, c.req.param('staff'), on))) throw httpError(404, 'not-found', 'no such staff member');
       await changed(identity, 'staff.notify-unassigned', { type: 'staff', id: c.req.param('staff') }, { on });
       return c.json({ on });
+    })
+    .get('/retention', async (c) => {
+      const identity = staffWith(c, 'settings.manage');
+      const retention = await getRetention(ctx.db, identity.orgId);
+      if (!retention) throw httpError(404, 'not-found', 'no such organisation');
+      const body: RetentionResponse = retention;
+      return c.json(body);
+    })
+    .put('/retention', async (c) => {
+      const identity = staffWith(c, 'settings.manage');
+      const { days } = await parseBody(c, RetentionBody);
+      if (!(await setRetention(ctx.db, identity.orgId, days))) throw httpError(404, 'not-found', 'no such organisation');
+      await audited(identity, 'retention.set', { days: days ?? 'forever' });
+      const body: RetentionResponse = { days };
+      return c.json(body);
+    })
+    .post('/purge', async (c) => {
+      const identity = staffWith(c, 'settings.manage');
+      const purged = await purgeOrgNow(ctx, identity.orgId);
+      if (!purged) throw httpError(404, 'not-found', 'no such organisation');
+      const { days, ...counts } = purged;
+      await audited(identity, 'retention.purge-now', { ...counts, days: days ?? 'forever' });
+      const body: PurgeResponse = purged;
+      return c.json(body);
     });
 }

@@ -12,8 +12,10 @@ import { createAdminApi } from './admin.js';
 import { attachmentsApp } from './attachments.js';
 import { conversationsApp } from './conversations.js';
 import { InboxLive } from '../realtime/inbox-live.js';
+import { auditViewerApp } from './audit.js';
 import { inboxApp } from './inbox.js';
 import { inboxSettingsApp } from './inbox-settings.js';
+import { legalHoldApp } from './legal-hold.js';
 import { settingsRolesApp } from './roles.js';
 import { displayNamesApp } from './display-names.js';
 import { patientsApp } from './patients.js';
@@ -32,7 +34,9 @@ export function createUserApi(ctx: HubContext, live: InboxLive = new InboxLive(c
   // Before /inbox, whose /:id would otherwise take "settings" for a conversation id.
   v1.route('/inbox/settings/roles', settingsRolesApp(ctx, live));
   v1.route('/inbox/settings', inboxSettingsApp(ctx, live));
+  v1.route('/inbox/audit', auditViewerApp(ctx));
   v1.route('/inbox', timelineApp(ctx));
+  v1.route('/inbox', legalHoldApp(ctx, live));
   v1.route('/inbox', displayNamesApp(ctx));
   v1.route('/inbox', patientsApp(ctx, live));
   v1.route('/inbox', transcriptsApp(ctx, live));

@@ -60,6 +60,11 @@ const ROUTES: RouteCase[] = [
   { method: 'PUT', path: (i) => `/inbox/settings/staff/${i.staff}/notify-unassigned`, body: { on: true }, needs: 'settings.manage' },
   { method: 'GET', path: () => '/inbox/settings/roles', needs: 'settings.manage' },
   { method: 'PUT', path: () => '/inbox/settings/roles/matrix-extra', body: { permissions: ['chats.read'] }, needs: 'settings.manage' },
+  { method: 'GET', path: () => '/inbox/settings/retention', needs: 'settings.manage' },
+  { method: 'PUT', path: () => '/inbox/settings/retention', body: { days: 3650 }, needs: 'settings.manage' },
+  { method: 'POST', path: () => '/inbox/settings/purge', needs: 'settings.manage' },
+  { method: 'PUT', path: (i) => `/inbox/${i.conversation}/legal-hold`, body: { hold: true }, needs: 'settings.manage' },
+  { method: 'GET', path: () => '/inbox/audit', needs: 'audit.view' },
   // Last: it ends the conversation's story for the routes above.
   { method: 'POST', path: (i) => `/inbox/${i.conversation}/opt-out`, needs: 'chats.write' },
 ];

@@ -1,7 +1,8 @@
 // The hub's inbox API (/v1/inbox) as typed calls: pages, counts, the directory, the actions,
-// notes and mentions. The token goes in the Authorization header, never in a URL; a refusal
+// notes and mentions, the settings (teams, retention, legal hold) and the audit. The token goes in the Authorization header, never in a URL; a refusal
 // is an `InboxApiError` with the hub's error code. No DOM: `fetch` is all it needs.
 import type {
+  AuditPageResponse,
   ContactResponse,
   DisplayNameResponse,
   PatientHit,
@@ -13,6 +14,8 @@ import type {
   InboxPageResponse,
   MentionTarget,
   Note,
+  PurgeResponse,
+  RetentionResponse,
   SettingsResponse,
   TranscriptFormat,
 } from '../../protocol/inbox.js';
@@ -41,6 +44,16 @@ export interface MentionEntry {
   text: string;
   at: number;
   dismissedAt: number | null;
+}
+
+/** Filters of the audit; they combine. Times are epoch milliseconds (`to` exclusive). */
+export interface AuditFilters {
+  from?: number;
+  to?: number;
+  /** The actor's id (a staff id, `admin`, `retention`). */
+  actor?: string;
+  /** An action, or a family such as `retention.*`. */
+  action?: string;
 }
 
 export type Assignee = { kind: 'staff' | 'list'; id: string } | null;
@@ -220,6 +233,36 @@ export class InboxApi {
     return this.call('PUT', `/inbox/settings/staff/${enc(staffId)}/notify-unassigned`, { on });
   }
 
+  retention(): Promise<RetentionResponse> {
+    return this.call('GET', '/inbox/settings/retention');
+  }
+
+  /** `null` keeps closed conversations forever. */
+  setRetention(days: number | null): Promise<RetentionResponse> {
+    return this.call('PUT', '/inbox/settings/retention', { days });
+  }
+
+  /** Runs the retention purge for the org now. */
+  purge(): Promise<PurgeResponse> {
+    return this.call('POST', '/inbox/settings/purge');
+  }
+
+  setLegalHold(id: string, hold: boolean): Promise<unknown> {
+    return this.call('PUT', `/inbox/${enc(id)}/legal-hold`, { hold });
+  }
+
+  /** A page of the audit, newest first; `before` is the `next` of the page before. */
+  audit(filters: AuditFilters = {}, before?: string, limit?: number): Promise<AuditPageResponse> {
+    return this.call('GET', `/inbox/audit${auditQuery(filters, { ...(before && { before }), ...(limit && { limit: String(limit) }) })}`);
+  }
+
+  /** The audit under the filters as a CSV file, with the name the hub gave it. */
+  async auditCsv(filters: AuditFilters = {}): Promise<{ csv: Blob; filename: string }> {
+    const response = await this.request('GET', `${this.opts.base}/inbox/audit${auditQuery(filters, { format: 'csv' })}`);
+    const filename = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'audit.csv';
+    return { csv: await response.blob(), filename };
+  }
+
   setUnread(id: string, unread: boolean): Promise<unknown> {
     return this.call('POST', `/inbox/${enc(id)}/unread`, { unread });
   }
@@ -262,13 +305,23 @@ export class InboxApi {
     } catch {
       throw new InboxApiError('unavailable', 'the chat service cannot be reached', 0);
     }
-    if (!response.ok) {
-      const json: unknown = await response.json().catch(() => undefined);
-      const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new InboxApiError(error?.code ?? 'failed', error?.message ?? `the chat service answered ${response.status}`, response.status, json);
-    }
+    if (!response.ok) throw await refusal(response);
     return response;
   }
+}
+
+/** The hub's refusal as an error with its code. */
+async function refusal(response: Response): Promise<InboxApiError> {
+  const json: unknown = await response.json().catch(() => undefined);
+  const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+  return new InboxApiError(error?.code ?? 'failed', error?.message ?? `the chat service answered ${response.status}`, response.status, json);
+}
+
+function auditQuery(filters: AuditFilters, extra: Record<string, string>): string {
+  const query = new URLSearchParams(extra);
+  for (const [key, value] of Object.entries(filters)) if (value !== undefined && value !== '') query.set(key, String(value));
+  const qs = query.toString();
+  return qs ? `?${qs}` : '';
 }
 
 const enc = encodeURIComponent;

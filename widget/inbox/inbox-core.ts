@@ -204,6 +204,11 @@ export class InboxCore {
     return this.act((id) => this.opts.api.setUrgent(id, urgent));
   }
 
+  /** On legal hold the retention purge never deletes it (`settings.manage`). */
+  setLegalHold(hold: boolean): Promise<void> {
+    return this.act((id) => this.opts.api.setLegalHold(id, hold));
+  }
+
   /** Mark unread (for me only); the conversation leaves the view so it stays unread. */
   async markUnread(): Promise<void> {
     const id = this.s.selected?.id;

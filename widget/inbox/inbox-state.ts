@@ -1,7 +1,7 @@
 // What the shared inbox is, as values: its state, its events, the socket it shares with the
 // chat, and the options it is built with.
 import type { Frame, OutgoingFrame } from '../../protocol/index.js';
-import type { ContactResponse, DirectoryResponse, DisplayNameResponse, InboxCountsResponse, InboxEntry, Note, SettingsResponse } from '../../protocol/inbox.js';
+import type { AuditEntryView, ContactResponse, DirectoryResponse, DisplayNameResponse, InboxCountsResponse, InboxEntry, Note, PurgeResponse, SettingsResponse } from '../../protocol/inbox.js';
 import type { Permission } from '../../protocol/permissions.js';
 import type { TimelineEvent } from '../../protocol/timeline.js';
 import type { InboxApi, MentionEntry } from './inbox-api.js';
@@ -54,6 +54,10 @@ export interface InboxState {
   readonly mentions: readonly MentionEntry[];
   /** Admins, while the settings panel is open: teams, members, who is told about Unassigned. */
   readonly settings?: SettingsResponse;
+  /** While the settings panel is open, for `settings.manage`: the org's retention and what "Purge now" last deleted. */
+  readonly retention?: { readonly days: number | null; readonly purged?: PurgeResponse };
+  /** While the settings panel is open, for `audit.view`: the newest audit entries, older pages appended. */
+  readonly audit?: { readonly entries: readonly AuditEntryView[]; readonly next?: string };
   /** The last thing that went wrong, in words for the person (a refused claim, an unreachable hub). */
   readonly problem?: string;
 }

@@ -55,6 +55,7 @@ export interface InboxRow {
   last_seq: number;
   last_inbound_seq: number | null;
   closed_at: number | null;
+  legal_hold: number;
   created_at: number;
   read_seq: number | null;
   marked_unread: number | null;
@@ -184,6 +185,7 @@ export async function inboxPage(
       'conversations.last_seq',
       'conversations.last_inbound_seq',
       'conversations.closed_at',
+      'conversations.legal_hold',
       'conversations.created_at',
       'read_cursors.read_seq',
       'read_cursors.marked_unread',

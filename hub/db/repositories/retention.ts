@@ -77,3 +77,26 @@ export async function compactSearchIndex(db: HubDatabase): Promise<void> {
   if (dialectOf(db) !== 'sqlite') return;
   for (const fts of ['messages_search', 'patients_search']) await sql.raw(`insert into ${fts}(${fts}) values ('optimize')`).execute(db);
 }
+
+/** The org's retention in days (null = forever); undefined for an unknown org. */
+export async function getRetention(db: HubDatabase, orgId: string): Promise<{ days: number | null } | undefined> {
+  const row = await db.selectFrom('orgs').select('retention_days').where('id', '=', orgId).executeTakeFirst();
+  return row && { days: row.retention_days === null ? null : Number(row.retention_days) };
+}
+
+/** Sets the org's retention; false for an unknown org. */
+export async function setRetention(db: HubDatabase, orgId: string, days: number | null): Promise<boolean> {
+  const result = await db.updateTable('orgs').set({ retention_days: days }).where('id', '=', orgId).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Puts the conversation on legal hold or takes it off; false when the org has no such conversation. */
+export async function setLegalHold(db: HubDatabase, orgId: string, conversationId: string, hold: boolean): Promise<boolean> {
+  const result = await db
+    .updateTable('conversations')
+    .set({ legal_hold: hold ? 1 : 0 })
+    .where('org_id', '=', orgId)
+    .where('id', '=', conversationId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

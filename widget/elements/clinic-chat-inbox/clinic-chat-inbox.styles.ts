@@ -349,7 +349,8 @@ export const styles = css`
     display: flex;
     gap: 6px;
   }
-  [part~='urgent-button'][aria-pressed='true'] {
+  [part~='urgent-button'][aria-pressed='true'],
+  [part~='legal-hold-button'][aria-pressed='true'] {
     color: var(--_danger-color);
     border-color: currentColor;
     font-weight: 600;
@@ -458,5 +459,42 @@ export const styles = css`
     background: var(--_background);
     color: inherit;
     font: inherit;
+  }
+  [part~='retention'] fieldset {
+    margin: 0 0 8px;
+    border: 1px solid var(--_border-color);
+    border-radius: 8px;
+  }
+  [part~='retention-days'] {
+    width: 7em;
+    min-height: 32px;
+    border: 1px solid var(--_border-color);
+    border-radius: 8px;
+    background: var(--_background);
+    color: inherit;
+    font: inherit;
+  }
+  .hint {
+    color: var(--_muted-color);
+    font-size: 0.9em;
+  }
+  .audit-scroll {
+    overflow-x: auto;
+  }
+  [part~='audit-table'] {
+    width: 100%;
+    border-collapse: collapse;
+    font-size: 0.9em;
+  }
+  [part~='audit-table'] th,
+  [part~='audit-table'] td {
+    padding: 4px 6px;
+    border-bottom: 1px solid var(--_border-color);
+    text-align: start;
+    vertical-align: top;
+    overflow-wrap: anywhere;
+  }
+  [part~='audit-more'] {
+    margin-top: 8px;
   }
 `;

@@ -64,10 +64,20 @@ import { renderNewChat, type NewChatActions } from './inbox-new-chat.js';
  * @csspart opt-out-button - Opens the confirm step ("Opt out of messages").
  * @csspart opt-out-confirm - Opts the patient out, permanently.
  * @csspart urgent-button - Marks the conversation urgent (or not): urgent sorts first for everyone.
- * @csspart settings-button - Admins: opens the inbox settings.
- * @csspart settings - The settings panel: teams and their members, who is told about Unassigned.
+ * @csspart legal-hold-button - `settings.manage`: puts the conversation on legal hold (or not); the purge never deletes a held one.
+ * @csspart settings-button - Opens the inbox settings (for a role that manages teams or settings, or views the audit).
+ * @csspart settings - The settings panel: teams and their members, who is told about Unassigned, retention, the audit.
  * @csspart team - One team in the settings.
  * @csspart settings-close - Closes the settings.
+ * @csspart retention - The retention section: keep closed conversations forever or for some days, Purge now.
+ * @csspart retention-days - The days a closed conversation is kept.
+ * @csspart retention-save - Saves the retention.
+ * @csspart purge-button - Purges what is past the retention now (asks once first).
+ * @csspart purge-result - What the purge deleted.
+ * @csspart audit - The audit section: who did what, newest first.
+ * @csspart audit-table - Its table; `audit-entry` is one row.
+ * @csspart audit-more - Loads older entries.
+ * @csspart audit-download - Downloads the audit as CSV.
  */
 export class ClinicChatInbox extends LitElement {
   static override styles = [themeTokens, base, styles];
@@ -90,6 +100,8 @@ export class ClinicChatInbox extends LitElement {
   @state() private focusId?: string;
   /** The team whose Delete was pressed once. */
   @state() private deleting?: string;
+  /** Purge now was pressed once. */
+  @state() private purging = false;
 
   private readonly session = new InboxSessionController(this);
   private readonly alerts = new InboxAlertsController(this, this.session);
@@ -126,6 +138,7 @@ export class ClinicChatInbox extends LitElement {
     merge: (duplicate) => void this.session.inbox?.patient.merge(duplicate),
     markUnread: () => void this.markUnread(),
     urgent: (on) => void this.session.inbox?.setUrgent(on),
+    legalHold: (on) => void this.session.inbox?.setLegalHold(on),
     optOut: () => void this.session.inbox?.optOut(),
     dismissMentions: () => void this.session.inbox?.dismissMentionsHere(),
   };
@@ -151,6 +164,14 @@ export class ClinicChatInbox extends LitElement {
     },
     setMember: (list, staff, member) => void this.session.inbox?.settings.setMember(list, staff, member),
     setNotifyUnassigned: (staff, on) => void this.session.inbox?.settings.setNotifyUnassigned(staff, on),
+    setRetention: (days) => void this.session.inbox?.settings.setRetention(days),
+    // The purge cannot be undone: the first press asks, the second purges.
+    purge: () => {
+      this.purging = !this.purging;
+      if (!this.purging) void this.session.inbox?.settings.purgeNow();
+    },
+    moreAudit: () => void this.session.inbox?.settings.moreAudit(),
+    downloadAudit: () => void this.downloadAudit(),
   };
 
   protected override willUpdate(): void {
@@ -190,8 +211,8 @@ export class ClinicChatInbox extends LitElement {
                     New chat
                   </button>`
                 : nothing}
-              ${may(state, 'lists.manage') || may(state, 'settings.manage') || may(state, 'audit.view')
-                ? html`<button part="settings-button" type="button" aria-pressed=${state.settings ? 'true' : 'false'} @click=${() => (state.settings ? inbox.settings.close() : void inbox.settings.open())}>
+              ${inbox.settings.available
+                ? html`<button part="settings-button" type="button" aria-pressed=${state.settings ? 'true' : 'false'} @click=${() => this.toggleSettings()}>
                     Settings
                   </button>`
                 : nothing}
@@ -210,7 +231,7 @@ export class ClinicChatInbox extends LitElement {
           @keydown=${this.onDetailKeydown}
         >
           ${state.settings
-            ? renderSettings(state.settings, this.settings, this.deleting)
+            ? renderSettings(state, (p) => inbox.settings.can(p), this.settings, { deleting: this.deleting, purging: this.purging })
             : state.newChat
             ? renderNewChat(state.newChat, state, this.newChat)
             : state.starting && !selected
@@ -236,6 +257,30 @@ export class ClinicChatInbox extends LitElement {
       </div>
       <p class="visually-hidden" role="status">${this.alerts.said}</p>
     `;
+  }
+
+  private toggleSettings(): void {
+    const settings = this.session.inbox?.settings;
+    this.deleting = undefined;
+    this.purging = false;
+    if (this.session.inbox?.state.settings) settings?.close();
+    else void settings?.open();
+  }
+
+  /** The CSV comes with the token in a header, never in a URL: fetched, then saved from a blob URL. */
+  private async downloadAudit(): Promise<void> {
+    const file = await this.session.inbox?.settings.auditCsv();
+    if (!file) return;
+    const url = URL.createObjectURL(file.csv);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = file.filename;
+    link.hidden = true;
+    this.renderRoot.appendChild(link);
+    link.click();
+    link.remove();
+    // After the click has started the download.
+    setTimeout(() => URL.revokeObjectURL(url), 0);
   }
 
   private async open(id: string): Promise<void> {

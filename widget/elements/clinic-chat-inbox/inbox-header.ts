@@ -1,5 +1,6 @@
 // The header of the conversation in view: the patient, where they are, who else is viewing,
-// and the inbox's actions (claim or release, assign, close or reopen, mark unread, opt out, back).
+// and the inbox's actions (claim or release, assign, close or reopen, mark unread, opt out, back,
+// and for a role with `settings.manage` the legal hold).
 import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import type { InboxEntry } from '../../../protocol/inbox.js';
@@ -19,6 +20,7 @@ export interface HeaderActions {
   reopen(): void;
   markUnread(): void;
   urgent(on: boolean): void;
+  legalHold(on: boolean): void;
   optOut(): void;
   dismissMentions(): void;
   setPrimary(patient: string): void;
@@ -96,6 +98,11 @@ function renderActions(entry: InboxEntry, state: InboxState, name: string, mine:
         : html`<button part="reopen-button" type="button" @click=${() => act.reopen()}>Restart conversation</button>`}
       <button part="urgent-button" type="button" aria-pressed=${entry.urgency > 0 ? 'true' : 'false'} @click=${() => act.urgent(!(entry.urgency > 0))}>Urgent</button>
       <button part="unread-button" type="button" @click=${() => act.markUnread()}>Mark unread</button>
+      ${may(state, 'settings.manage')
+        ? html`<button part="legal-hold-button" type="button" aria-pressed=${entry.legalHold ? 'true' : 'false'} title="On legal hold the retention purge never deletes this conversation" @click=${() => act.legalHold(!entry.legalHold)}>
+            Legal hold
+          </button>`
+        : nothing}
       ${renderDisplayName(entry, state, act)}
       ${entry.optedOutAt === null
         ? html`<details part="opt-out" class="menu">

@@ -1,11 +1,14 @@
-// The inbox's settings panel, for admins: teams and their members, and who is told about
-// messages in Unassigned conversations. Every change is a call on the inbox core.
-import { html } from 'lit';
+// The inbox's settings panel: teams and their members, who is told about messages in
+// Unassigned conversations, retention and the audit (inbox-records.ts), each section only for
+// a caller whose role grants it. Every change is a call on the inbox core.
+import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
-import type { SettingsResponse } from '../../../protocol/inbox.js';
+import type { Permission } from '../../../protocol/permissions.js';
 import { displayName } from '../../format.js';
+import type { InboxState } from '../../inbox/inbox-state.js';
+import { renderAudit, renderRetention, type RecordsActions } from './inbox-records.js';
 
-export interface SettingsActions {
+export interface SettingsActions extends RecordsActions {
   close(): void;
   createList(name: string): void;
   deleteList(id: string): void;
@@ -13,15 +16,33 @@ export interface SettingsActions {
   setNotifyUnassigned(staffId: string, on: boolean): void;
 }
 
-/** `deleting`: the team whose Delete was pressed once; a second press deletes it. */
-export function renderSettings(settings: SettingsResponse, act: SettingsActions, deleting?: string) {
+/** What the panel remembers between presses: the team whose Delete, or whether Purge now, was pressed once. */
+export interface SettingsConfirming {
+  deleting?: string;
+  purging?: boolean;
+}
+
+export function renderSettings(state: InboxState, can: (permission: Permission) => boolean, act: SettingsActions, confirming: SettingsConfirming = {}) {
+  const settings = state.settings;
+  if (!settings) return nothing;
+  const deleting = confirming.deleting;
   const checked = (e: Event) => (e.target as HTMLInputElement).checked;
   return html`<div part="settings">
     <div class="settings-head">
       <h2 id="settings-title">Inbox settings</h2>
       <button part="settings-close" type="button" @click=${() => act.close()}>Done</button>
     </div>
-    <section aria-labelledby="teams-title">
+    ${can('lists.manage') ? renderTeams(settings, act, deleting, checked) : nothing}
+    ${can('settings.manage') ? renderUnassigned(settings, act, checked) : nothing}
+    ${can('settings.manage') && state.retention ? renderRetention(state.retention, act, Boolean(confirming.purging)) : nothing}
+    ${can('audit.view') && state.audit ? renderAudit(state.audit, act) : nothing}
+  </div>`;
+}
+
+type Settings = NonNullable<InboxState['settings']>;
+
+function renderTeams(settings: Settings, act: SettingsActions, deleting: string | undefined, checked: (e: Event) => boolean) {
+  return html`<section aria-labelledby="teams-title">
       <h3 id="teams-title">Teams</h3>
       ${settings.lists.map(
         (list) => html`<fieldset part="team">
@@ -49,8 +70,11 @@ export function renderSettings(settings: SettingsResponse, act: SettingsActions,
         <label>New team <input name="team" maxlength="100" autocomplete="off" /></label>
         <button type="submit">Add team</button>
       </form>
-    </section>
-    <section aria-labelledby="unassigned-title">
+    </section>`;
+}
+
+function renderUnassigned(settings: Settings, act: SettingsActions, checked: (e: Event) => boolean) {
+  return html`<section aria-labelledby="unassigned-title">
       <h3 id="unassigned-title">Told about Unassigned messages</h3>
       ${settings.staff.map(
         (s) => html`<label
@@ -58,6 +82,5 @@ export function renderSettings(settings: SettingsResponse, act: SettingsActions,
           ${displayName(s.name)}</label
         >`,
       )}
-    </section>
-  </div>`;
+  </section>`;
 }
