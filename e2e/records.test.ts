@@ -12,6 +12,7 @@ import { DEV_ORG, ensureDevOrg, mintDevToken } from '../demo/dev-hub.js';
 import { seedDemoClinic } from '../demo/seed-clinic.js';
 import { startDemo, type DemoServer } from '../demo/serve.mjs';
 import { createHub, type Hub } from '../hub/hub.js';
+import { startSmtpSink, type SmtpSink } from '../hub/testing/smtp-sink.js';
 import { launchChromium } from './browser.js';
 import { SETTLE, watchProblems } from './support.js';
 
@@ -20,6 +21,7 @@ describe('records in the inbox: new conversations, shared contacts, merge', () =
   let dataDir: string;
   let demo: DemoServer;
   let browser: Browser;
+  let smtp: SmtpSink;
   const problems: string[] = [];
 
   async function page(path: string, width = 1280, height = 800): Promise<Page> {
@@ -38,7 +40,8 @@ describe('records in the inbox: new conversations, shared contacts, merge', () =
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'clinic-chat-e2e-records-'));
-    hub = await createHub({ port: 0, dataDir, logLevel: 'silent' });
+    smtp = await startSmtpSink();
+    hub = await createHub({ port: 0, dataDir, logLevel: 'silent', smtp: { url: smtp.url, from: 'Northside records <records@northside.example>' } });
     demo = await startDemo({ port: 0, hub: { wsUrl: hub.wsUrl, mintToken: mintDevToken } });
     await ensureDevOrg(hub.ctx, new URL(demo.url).origin);
     await seedDemoClinic(hub.ctx, DEV_ORG.id);
@@ -49,10 +52,11 @@ describe('records in the inbox: new conversations, shared contacts, merge', () =
     await browser?.close();
     await demo?.close();
     await hub?.close();
+    await smtp?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('staff start a conversation with a new patient; she answers; a note; closed; her next message re-opens it', async () => {
+  it('staff start a conversation with a new patient; she answers; a note; the transcript printed, saved and emailed as it closes; her next message re-opens it', async () => {
     const lee = await inboxOf('dr-lee');
     await inbox(lee).getByRole('button', { name: 'New chat' }).click();
     const search = inbox(lee).getByRole('searchbox', { name: 'Find a patient' });
@@ -91,8 +95,29 @@ describe('records in the inbox: new conversations, shared contacts, merge', () =
     await note.press('Enter');
     await timeline(lee).locator('[part~="note"]', { hasText: 'Ferritin low' }).waitFor(SETTLE);
 
-    await header(lee).getByRole('button', { name: 'Close', exact: true }).click();
+    // The transcript for the record: the printable page in a new tab, a text file, then mailed as the conversation ends.
+    await header(lee).getByText('Transcript', { exact: true }).click();
+    const [printable] = await Promise.all([lee.context().waitForEvent('page'), header(lee).getByRole('button', { name: 'Printable page' }).click()]);
+    await printable.getByText('Thanks! What did they show?').waitFor(SETTLE);
+    expect(await printable.locator('body').innerText()).toContain('Nadia Haddad');
+    expect(await printable.content()).not.toContain('Ferritin');
+    // Styled under the inbox page's strict CSP (style-src 'self'), by the adopted style sheet.
+    expect(await printable.locator('dl.meta').evaluate((el) => getComputedStyle(el).display)).toBe('grid');
+    // Kept for a person to look at: the page as Chromium prints it.
+    await printable.emulateMedia({ media: 'print' });
+    await printable.screenshot({ path: join(tmpdir(), 'clinic-chat-printable-transcript.png'), fullPage: true });
+    await printable.close();
+    const [download] = await Promise.all([lee.waitForEvent('download'), header(lee).getByRole('button', { name: 'Text file' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^transcript-cnv_.*\.txt$/);
+    await header(lee).getByRole('textbox', { name: 'Email it to' }).fill('records@nadia.example');
+    await header(lee).getByRole('button', { name: 'End conversation and email transcript' }).click();
     await header(lee).getByRole('button', { name: 'Restart conversation' }).waitFor(SETTLE);
+    expect(smtp.mails).toHaveLength(1);
+    const mail = smtp.mails[0]!;
+    expect(mail.text).toContain('Hello Nadia, this is the clinic about your lab results.');
+    expect(mail.text).toContain('Thanks! What did they show?');
+    expect(mail.text).not.toContain('Ferritin');
+    expect(mail.attachments.map((a) => a.contentType)).toContain('application/fhir+json');
     await box.fill('One more question about the iron tablets.');
     await box.press('Enter');
     await header(lee).getByRole('button', { name: 'Close', exact: true }).waitFor(soon);

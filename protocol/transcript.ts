@@ -161,8 +161,12 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 }
 
-/** The page's only style sheet: inline, so it is served with `style-src 'unsafe-inline'` and nothing else. */
-const STYLE = `
+/**
+ * The page's only style sheet: inline, so it is served with `style-src 'unsafe-inline'` and nothing
+ * else. Exported for a page that shows the transcript under its own strict CSP (the inbox), which
+ * adopts it as a constructed style sheet instead.
+ */
+export const TRANSCRIPT_STYLE = `
 body { font: 14px/1.45 system-ui, sans-serif; color: #111; background: #fff; margin: 2rem auto; max-width: 46rem; padding: 0 1rem; }
 h1 { font-size: 1.4rem; margin: 0 0 .5rem; }
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0 0 1.5rem; }
@@ -211,7 +215,7 @@ export function transcriptHtml(t: Transcript, opts: TranscriptOptions = {}): str
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>Chat transcript — ${e(t.clinic.name)} — ${e(t.patient.name)}</title>`,
-    `<style>${STYLE}</style>`,
+    `<style>${TRANSCRIPT_STYLE}</style>`,
     '</head>',
     '<body>',
     `<h1>Chat transcript — ${e(t.clinic.name)}</h1>`,

@@ -1,12 +1,9 @@
 // Transcripts through a real hub, on SQLite and on PostgreSQL: the export in each format with its
 // headers, notes only in the internal copy, valid FHIR, who may export, what is audited; and
 // close-and-email against a real SMTP server, which must accept the mail before anything closes.
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { Hono } from 'hono';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import pino from 'pino';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Permission } from '../../protocol/permissions.js';
 import { InboxApi, InboxApiError, apiBaseOf } from '../../widget/inbox/inbox-api.js';
@@ -25,51 +22,28 @@ import { errorHandler } from '../http/errors.js';
 import type { Hub } from '../hub.js';
 import { eachDialect } from '../testing/databases.js';
 import { inboxHubPerTest } from '../testing/inbox-hub.js';
+import { startSmtpSink, type SmtpSink } from '../testing/smtp-sink.js';
 import { createTestOrg, type TestOrg } from '../testing/tokens.js';
 import { transcriptsApp } from './transcripts.js';
 
 /** A real SMTP server on a free port: keeps every mail it accepts, or refuses them all while `refusing`. */
-const smtp = {
-  server: undefined as SMTPServer | undefined,
-  port: 0,
-  mails: [] as ParsedMail[],
-  refusing: false,
-};
+let smtp: SmtpSink;
 
 beforeAll(async () => {
-  smtp.server = new SMTPServer({
-    authOptional: true,
-    secure: false,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    onData(stream, _session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        if (smtp.refusing) return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 554 }));
-        simpleParser(Buffer.concat(chunks)).then((mail) => {
-          smtp.mails.push(mail);
-          callback();
-        }, callback);
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.server!.listen(0, '127.0.0.1', resolve));
-  smtp.port = (smtp.server.server.address() as AddressInfo).port;
+  smtp = await startSmtpSink();
 }, 30_000);
 
-afterAll(async () => {
-  await new Promise<void>((resolve) => smtp.server?.close(() => resolve()));
-});
+afterAll(() => smtp?.close());
 
 beforeEach(() => {
-  smtp.mails = [];
+  smtp.mails.splice(0);
   smtp.refusing = false;
 });
 
 const T0 = Date.UTC(2026, 2, 3, 9, 15, 0);
 
 eachDialect((databases) => {
-  const t = inboxHubPerTest(databases, () => ({ smtp: { url: `smtp://127.0.0.1:${smtp.port}`, from: 'Test Clinic records <records@clinic.example>' } }));
+  const t = inboxHubPerTest(databases, () => ({ smtp: { url: smtp.url, from: 'Test Clinic records <records@clinic.example>' } }));
   const { api } = t;
   let hub: Hub;
   let clinic: TestOrg;

@@ -1,5 +1,7 @@
 // The patient in view, beyond the conversation: the contact they share with others (a family
-// phone) and its primary, merging a duplicate record into them, and the name they see for me.
+// phone) and its primary, merging a duplicate record into them, the name they see for me, and
+// the conversation's transcript for the record.
+import type { TranscriptFormat } from '../../protocol/inbox.js';
 import type { InboxApi } from './inbox-api.js';
 import type { InboxStore } from './inbox-store.js';
 
@@ -46,5 +48,22 @@ export class InboxPatient {
       const names = await this.api.displayName(id);
       if (this.store.state.selected?.id === id) this.store.set({ displayName: { ...names, for: id } });
     });
+  }
+
+  /**
+   * The transcript of the conversation in view as a file (text, the printable page, FHIR JSON),
+   * in the page's time zone; `internal` is the staff copy with notes. Undefined when refused.
+   */
+  async transcript(format: TranscriptFormat, internal: boolean): Promise<Blob | undefined> {
+    let file: Blob | undefined;
+    await this.act(async (id) => {
+      file = await this.api.transcript(id, format, internal, Intl.DateTimeFormat().resolvedOptions().timeZone);
+    });
+    return file;
+  }
+
+  /** Ends the conversation and mails its transcript; it stays open when the mail is refused. */
+  closeAndEmail(to: string, internal: boolean): Promise<void> {
+    return this.act((id) => this.api.closeAndEmail(id, to, internal));
   }
 }

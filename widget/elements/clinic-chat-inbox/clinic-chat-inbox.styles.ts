@@ -267,6 +267,25 @@ export const styles = css`
     color: inherit;
     font: inherit;
   }
+  .panel .row {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+    margin: 0 0 10px;
+  }
+  .panel input[type='email'] {
+    box-sizing: border-box;
+    display: block;
+    width: 100%;
+    min-height: 32px;
+    margin-top: 4px;
+    padding: 0 8px;
+    border: 1px solid var(--_border-color);
+    border-radius: 8px;
+    background: var(--_background);
+    color: inherit;
+    font: inherit;
+  }
   .panel fieldset {
     margin: 0 0 8px;
     padding: 0;

@@ -5,12 +5,14 @@
 import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { MentionTarget, PatientHit } from '../../../protocol/inbox.js';
+import { TRANSCRIPT_STYLE } from '../../../protocol/transcript.js';
 import type { ThreadState } from '../../core/types.js';
 import { displayName } from '../../format.js';
 import type { Mentionable } from '../../inbox/mentions.js';
 import { ClinicChatBox } from '../clinic-chat-box/clinic-chat-box.js';
 import type { NoteWriting } from '../clinic-chat-composer/clinic-chat-composer.js';
 import { may } from '../../inbox/inbox-state.js';
+import { downloadBlob, openInNewTab } from '../download.js';
 import { base, themeTokens } from '../theme.js';
 import { styles } from './clinic-chat-inbox.styles.js';
 import { InboxAlertsController } from './inbox-alerts.js';
@@ -135,6 +137,8 @@ export class ClinicChatInbox extends LitElement {
     loadDisplayName: () => void this.session.inbox?.patient.loadDisplayName(),
     saveDisplayName: (scope, name) => void this.session.inbox?.patient.saveDisplayName(scope, name),
     setPrimary: (patient) => void this.session.inbox?.patient.setPrimary(patient),
+    transcript: (format, internal) => this.transcript(format, internal),
+    closeAndEmail: (to, internal) => void this.session.inbox?.patient.closeAndEmail(to, internal),
     merge: (duplicate) => void this.session.inbox?.patient.merge(duplicate),
     markUnread: () => void this.markUnread(),
     urgent: (on) => void this.session.inbox?.setUrgent(on),
@@ -271,16 +275,18 @@ export class ClinicChatInbox extends LitElement {
   private async downloadAudit(): Promise<void> {
     const file = await this.session.inbox?.settings.auditCsv();
     if (!file) return;
-    const url = URL.createObjectURL(file.csv);
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = file.filename;
-    link.hidden = true;
-    this.renderRoot.appendChild(link);
-    link.click();
-    link.remove();
-    // After the click has started the download.
-    setTimeout(() => URL.revokeObjectURL(url), 0);
+    downloadBlob(this.renderRoot, file.csv, file.filename);
+  }
+
+  /** The printable page opens in a new tab; text and FHIR are saved as files. */
+  private transcript(format: 'text' | 'html' | 'fhir', internal: boolean): void {
+    const inbox = this.session.inbox;
+    const id = inbox?.state.selected?.id;
+    if (!inbox || !id) return;
+    if (format === 'html') return openInNewTab(() => inbox.patient.transcript('html', internal), TRANSCRIPT_STYLE);
+    void inbox.patient.transcript(format, internal).then((file) => {
+      if (file) downloadBlob(this.renderRoot, file, `transcript-${id}${internal ? '-internal' : ''}.${format === 'fhir' ? 'json' : 'txt'}`);
+    });
   }
 
   private async open(id: string): Promise<void> {

@@ -25,6 +25,9 @@ export interface HeaderActions {
   dismissMentions(): void;
   setPrimary(patient: string): void;
   merge(duplicate: string): void;
+  /** Downloads (text, FHIR) or opens (the printable page) the transcript; `internal` adds the notes. */
+  transcript(format: 'text' | 'html' | 'fhir', internal: boolean): void;
+  closeAndEmail(to: string, internal: boolean): void;
   loadDisplayName(): void;
   saveDisplayName(scope: 'conversation' | 'own', name: string | null): void;
 }
@@ -103,6 +106,7 @@ function renderActions(entry: InboxEntry, state: InboxState, name: string, mine:
             Legal hold
           </button>`
         : nothing}
+      ${may(state, 'transcripts.export') ? renderTranscript(entry, act) : nothing}
       ${renderDisplayName(entry, state, act)}
       ${entry.optedOutAt === null
         ? html`<details part="opt-out" class="menu">
@@ -181,6 +185,35 @@ function renderContact(entry: InboxEntry, state: InboxState, act: HeaderActions)
         })}
       </ul>
       ${merge ? html`<p class="hint">Merging moves that record's conversations, messages and history here. It is audited and cannot be undone.</p>` : nothing}
+    </div>
+  </details>`;
+}
+
+/** The transcript for the medical record: a file, the printable page, or mailed as the conversation ends. */
+function renderTranscript(entry: InboxEntry, act: HeaderActions) {
+  const internal = (e: Event) => Boolean((e.target as HTMLElement).closest('.panel')?.querySelector<HTMLInputElement>('input[name="internal"]')?.checked);
+  const onEmail = (e: SubmitEvent) => {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const to = String(new FormData(form).get('to') ?? '').trim();
+    if (to) act.closeAndEmail(to, internal(e));
+  };
+  return html`<details part="transcript" class="menu">
+    <summary part="transcript-button">Transcript</summary>
+    <div class="panel">
+      <label><input type="checkbox" name="internal" /> Staff copy: include internal notes</label>
+      <div class="row" role="group" aria-label="Transcript">
+        <button part="transcript-print" type="button" @click=${(e: Event) => act.transcript('html', internal(e))}>Printable page</button>
+        <button part="transcript-text" type="button" @click=${(e: Event) => act.transcript('text', internal(e))}>Text file</button>
+        <button part="transcript-fhir" type="button" @click=${(e: Event) => act.transcript('fhir', internal(e))}>FHIR R4 JSON</button>
+      </div>
+      ${entry.status === 'open'
+        ? html`<form part="transcript-email" @submit=${onEmail}>
+            <label>Email it to <input part="transcript-email-to" name="to" type="email" required autocomplete="email" /></label>
+            <button part="transcript-email-send" type="submit">End conversation and email transcript</button>
+            <p class="hint">The conversation is closed once the mail is accepted; if it cannot be sent, it stays open.</p>
+          </form>`
+        : nothing}
     </div>
   </details>`;
 }

@@ -1,0 +1,39 @@
+// Handing a file the page made (or fetched with a token in a header) to the browser: a Blob URL
+// on a temporary <a download>, revoked once the click has started the download. Nothing is
+// stored anywhere.
+export function downloadBlob(root: ParentNode, blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  link.hidden = true;
+  root.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+/**
+ * Shows a fetched page (the printable transcript) in a new tab. The tab is opened during the
+ * click, before the fetch, so no popup blocker stops it. It is an about:blank of this page's
+ * origin and so under this page's CSP, which may forbid the page's inline style sheet: the
+ * document is put in from the parsed page (which holds no script) and `style` is adopted as a
+ * constructed style sheet, which CSP does not govern.
+ */
+export function openInNewTab(fetchPage: () => Promise<Blob | undefined>, style: string): void {
+  const tab = window.open('', '_blank');
+  if (!tab) return;
+  tab.opener = null;
+  void fetchPage().then(
+    async (page) => {
+      if (!page) return tab.close();
+      const parsed = new DOMParser().parseFromString(await page.text(), 'text/html');
+      const doc = tab.document;
+      doc.replaceChild(doc.importNode(parsed.documentElement, true), doc.documentElement);
+      const sheet = new (tab as Window & typeof globalThis).CSSStyleSheet();
+      sheet.replaceSync(style);
+      doc.adoptedStyleSheets = [sheet];
+    },
+    () => tab.close(),
+  );
+}
