@@ -132,6 +132,34 @@ describe('records in the inbox: new conversations, shared contacts, merge', () =
     for (const p of [lee, nadia]) await p.context().close();
   });
 
+  it('opting a patient out: asked first, permanent, in the header and the timeline; a reply is Not sent: opted out; her messages and notes still go', async () => {
+    const ivan = await patientPage('ivan', 'Ivan Petrov');
+    const lee = await inboxOf('dr-lee');
+    await row(lee, 'Ivan Petrov').click();
+    await header(lee).getByText('Opt out of messages').click();
+    await header(lee).getByRole('button', { name: 'Opt out permanently' }).click();
+    await header(lee).locator('[part~="opted-out"]').waitFor(SETTLE);
+    await timeline(lee).locator('[part~="event-opted-out"]').waitFor(soon);
+    const { violations } = await new AxeBuilder({ page: lee }).include('clinic-chat-inbox').analyze();
+    expect(violations.map((v) => ({ rule: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
+
+    const reply = inbox(lee).getByRole('textbox', { name: 'Message' });
+    await reply.fill('Your prescription is renewed.');
+    await reply.press('Enter');
+    await timeline(lee).locator('[part~="message"]', { hasText: 'Your prescription is renewed.' }).getByText('Not sent: opted out').waitFor(SETTLE);
+    const box = ivan.getByRole('textbox', { name: 'Message' });
+    await box.fill('Did anyone see my question?');
+    await box.press('Enter');
+    await timeline(lee).getByText('Did anyone see my question?').waitFor(soon);
+    await inbox(lee).getByRole('button', { name: 'Internal note' }).click();
+    const note = inbox(lee).getByRole('textbox', { name: 'Internal note' });
+    await note.fill('Opted out: call him instead.');
+    await note.press('Enter');
+    await timeline(lee).locator('[part~="note"]', { hasText: 'call him instead' }).waitFor(SETTLE);
+    expect(await ivan.locator('clinic-chat').evaluate((el) => el.shadowRoot!.innerHTML)).not.toContain('prescription is renewed');
+    for (const p of [lee, ivan]) await p.context().close();
+  });
+
   it('a family phone: "+1 other patient", the primary starred and changed, and a duplicate merged into the record', async () => {
     const lee = await inboxOf('dr-lee');
     await row(lee, 'Lucas Martin').click();

@@ -65,6 +65,8 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', path: () => '/inbox/settings/purge', needs: 'settings.manage' },
   { method: 'PUT', path: (i) => `/inbox/${i.conversation}/legal-hold`, body: { hold: true }, needs: 'settings.manage' },
   { method: 'GET', path: () => '/inbox/audit', needs: 'audit.view' },
+  { method: 'GET', path: (i) => `/inbox/${i.conversation}/transcript?format=text`, needs: 'transcripts.export' },
+  { method: 'GET', path: (i) => `/inbox/${i.conversation}/transcript?format=fhir&internal=1`, needs: 'transcripts.export' },
   // Last: it ends the conversation's story for the routes above.
   { method: 'POST', path: (i) => `/inbox/${i.conversation}/opt-out`, needs: 'chats.write' },
 ];
@@ -118,6 +120,20 @@ eachDialect((databases) => {
         if (!path.startsWith('/conversations') && !path.startsWith('/attachments') && patientAnswer.status !== 403) refusals.push(`${label} as a patient: ${patientAnswer.status}`);
       }
       expect(refusals).toEqual([]);
+    });
+
+    it('ending with the transcript by email needs both chats.write and transcripts.export', async () => {
+      await t.admin(`/orgs/${t.clinic.org.id}/roles/exporter`, { permissions: ['chats.read', 'transcripts.export'] }, 'PUT');
+      await t.admin(`/orgs/${t.clinic.org.id}/roles/writer`, { permissions: ['chats.read', 'chats.write'] }, 'PUT');
+      const body = { to: 'records@clinic.example' };
+      for (const role of ['exporter', 'writer']) {
+        const answer = await api(await token(role, role), `/inbox/${ids.conversation}/close-and-email`, 'POST', body);
+        expect([role, answer.status, answer.body.error.code]).toEqual([role, 403, 'forbidden']);
+      }
+      // Both granted: past the permission check (this hub has no SMTP, so 503 and still open).
+      const both = await api(await token('both', 'staff'), `/inbox/${ids.conversation}/close-and-email`, 'POST', body);
+      expect([both.status, both.body.error.code]).toEqual([503, 'not-configured']);
+      expect((await api(await token('both', 'staff'), `/inbox/${ids.conversation}`)).body.conversation.status).toBe('open');
     });
 
     it('checks the socket too: no chats.read, no staff socket; chats.read without chats.write may watch but not write', async () => {

@@ -56,7 +56,9 @@ export function inboxHubPerTest(databases: TestDatabases, options: () => Partial
         headers: { Authorization: `Bearer ${token}`, ...(init.body !== undefined && { 'Content-Type': 'application/json' }) },
         ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
       });
-      return { status: res.status, body: await res.json() };
+      // JSON, or the text of a route that answers a file (a transcript, a CSV).
+      const text = await res.text();
+      return { status: res.status, body: (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text };
     },
     async admin(path, body, method) {
       const res = await fetch(`${hub.url}/admin${path}`, {
