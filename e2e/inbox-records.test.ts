@@ -3,58 +3,32 @@
 // stays), pages the audit and downloads it as CSV, and lifts the hold from the conversation's
 // header; a staff member without the permissions sees none of it. Real hub (SQLite file, REST), real Chromium, axe on the panel.
 import { AxeBuilder } from '@axe-core/playwright';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_ORG, ensureDevOrg, mintDevToken } from '../demo/dev-hub.js';
-import { seedDemoClinic } from '../demo/seed-clinic.js';
-import { startDemo, type DemoServer } from '../demo/serve.mjs';
+import { readFile } from 'node:fs/promises';
+import type { Hub } from '../hub/hub.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { DEV_ORG } from '../demo/dev-hub.js';
 import { audit } from '../hub/db/repositories/audit.js';
-import { createHub, type Hub } from '../hub/hub.js';
-import { launchChromium } from './browser.js';
-import { SETTLE, watchProblems } from './support.js';
+import { demoClinicPerFile } from './demo-clinic.js';
+import { SETTLE } from './support.js';
 
 const DAY = 24 * 3600 * 1000;
 
 describe('retention and the audit in the inbox settings', () => {
-  let hub: Hub;
-  let dataDir: string;
-  let demo: DemoServer;
-  let browser: Browser;
-  const problems: string[] = [];
-
-  async function inboxOf(as: string): Promise<Page> {
-    const p = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })).newPage();
-    watchProblems(p, problems);
-    await p.goto(`${demo.url}inbox.html?hub=1&as=${as}`);
-    return p;
-  }
+  const clinic = demoClinicPerFile({
+    prepare: async (hub: Hub) => {
+      // The two seeded closed conversations were closed 100 days ago; one is on legal hold.
+      const closed = await hub.ctx.db.selectFrom('conversations').select('id').where('org_id', '=', DEV_ORG.id).where('status', '=', 'closed').orderBy('id').execute();
+      expect(closed).toHaveLength(2);
+      await hub.ctx.db.updateTable('conversations').set({ closed_at: Date.now() - 100 * DAY }).where('org_id', '=', DEV_ORG.id).where('status', '=', 'closed').execute();
+      await hub.ctx.db.updateTable('conversations').set({ legal_hold: 1 }).where('id', '=', closed[0]!.id).execute();
+      // Enough history for a second page of the audit, with a cell a spreadsheet would run.
+      for (let i = 0; i < 60; i++) await audit(hub.ctx.db, { orgId: DEV_ORG.id, actor: { kind: 'admin-key', id: 'admin' }, action: 'patient.upsert', subject: { type: 'patient', id: i ? `pat_${i}` : '=1+1' } }, Date.now() - DAY + i);
+    },
+  });
+  const { problems } = clinic;
+  const inboxOf = (as: string) => clinic.page(`inbox.html?hub=1&as=${as}`, 1280, 900);
   const inbox = (p: Page) => p.locator('clinic-chat-inbox');
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'clinic-chat-e2e-records-'));
-    hub = await createHub({ port: 0, dataDir, logLevel: 'silent' });
-    demo = await startDemo({ port: 0, hub: { wsUrl: hub.wsUrl, mintToken: mintDevToken } });
-    await ensureDevOrg(hub.ctx, new URL(demo.url).origin);
-    await seedDemoClinic(hub.ctx, DEV_ORG.id);
-    // The two seeded closed conversations were closed 100 days ago; one is on legal hold.
-    const closed = await hub.ctx.db.selectFrom('conversations').select('id').where('org_id', '=', DEV_ORG.id).where('status', '=', 'closed').orderBy('id').execute();
-    expect(closed).toHaveLength(2);
-    await hub.ctx.db.updateTable('conversations').set({ closed_at: Date.now() - 100 * DAY }).where('org_id', '=', DEV_ORG.id).where('status', '=', 'closed').execute();
-    await hub.ctx.db.updateTable('conversations').set({ legal_hold: 1 }).where('id', '=', closed[0]!.id).execute();
-    // Enough history for a second page of the audit, with a cell a spreadsheet would run.
-    for (let i = 0; i < 60; i++) await audit(hub.ctx.db, { orgId: DEV_ORG.id, actor: { kind: 'admin-key', id: 'admin' }, action: 'patient.upsert', subject: { type: 'patient', id: i ? `pat_${i}` : '=1+1' } }, Date.now() - DAY + i);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await demo?.close();
-    await hub?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
 
   it('an admin sets the retention and purges now: the held conversation stays; the change and the purge are in the audit', async () => {
     const sam = await inboxOf('sam-desk');
@@ -74,9 +48,9 @@ describe('retention and the audit in the inbox settings', () => {
     await retention.getByRole('button', { name: /Really purge/ }).click();
     await retention.locator('[part~="purge-result"]', { hasText: 'Purged 1 conversation' }).waitFor(SETTLE);
     await auditRows.first().filter({ hasText: 'retention.purge-now' }).waitFor(SETTLE);
-    const left = await hub.ctx.db.selectFrom('conversations').select(['legal_hold']).where('org_id', '=', DEV_ORG.id).where('status', '=', 'closed').execute();
+    const left = await clinic.hub.ctx.db.selectFrom('conversations').select(['legal_hold']).where('org_id', '=', DEV_ORG.id).where('status', '=', 'closed').execute();
     expect(left).toEqual([{ legal_hold: 1 }]);
-    expect((await hub.ctx.db.selectFrom('orgs').select('retention_days').where('id', '=', DEV_ORG.id).executeTakeFirstOrThrow()).retention_days).toBe(30);
+    expect((await clinic.hub.ctx.db.selectFrom('orgs').select('retention_days').where('id', '=', DEV_ORG.id).executeTakeFirstOrThrow()).retention_days).toBe(30);
 
     for (const theme of ['light', 'dark']) {
       await inbox(sam).evaluate((el, t) => el.setAttribute('theme', t), theme);
@@ -119,7 +93,7 @@ describe('retention and the audit in the inbox settings', () => {
     expect(violations.map((v) => ({ rule: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
     await hold.click();
     await expect.poll(() => hold.getAttribute('aria-pressed'), SETTLE).toBe('false');
-    const rows = await hub.ctx.db.selectFrom('conversations').select('legal_hold').where('org_id', '=', DEV_ORG.id).where('status', '=', 'closed').execute();
+    const rows = await clinic.hub.ctx.db.selectFrom('conversations').select('legal_hold').where('org_id', '=', DEV_ORG.id).where('status', '=', 'closed').execute();
     expect(rows).toEqual([{ legal_hold: 0 }]);
     await sam.context().close();
   });

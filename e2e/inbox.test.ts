@@ -3,31 +3,14 @@
 // hub (SQLite file, WebSockets, REST). Also the three failures of a care team built from
 // presence, which the stored conversation now prevents.
 import { AxeBuilder } from '@axe-core/playwright';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_ORG, ensureDevOrg, mintDevToken } from '../demo/dev-hub.js';
-import { seedDemoClinic } from '../demo/seed-clinic.js';
-import { startDemo, type DemoServer } from '../demo/serve.mjs';
-import { createHub, type Hub } from '../hub/hub.js';
-import { launchChromium } from './browser.js';
-import { SETTLE, watchProblems } from './support.js';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { demoClinicPerFile } from './demo-clinic.js';
+import { SETTLE } from './support.js';
 
 describe('the shared inbox with two staff members and patients', () => {
-  let hub: Hub;
-  let dataDir: string;
-  let demo: DemoServer;
-  let browser: Browser;
-  const problems: string[] = [];
-
-  async function page(path: string, width = 1280, height = 800): Promise<Page> {
-    const p = await (await browser.newContext({ viewport: { width, height } })).newPage();
-    watchProblems(p, problems);
-    await p.goto(`${demo.url}${path}`);
-    return p;
-  }
+  const clinic = demoClinicPerFile();
+  const { page, problems } = clinic;
   const inboxOf = (as: string, width?: number) => page(`inbox.html?hub=1&as=${as}`, width);
   const patientPage = (id: string, name: string, visit = `demo-${id}`) => page(`waiting-room.html?hub=1&id=${id}&name=${encodeURIComponent(name)}&visit=${visit}`);
 
@@ -45,22 +28,6 @@ describe('the shared inbox with two staff members and patients', () => {
   const within = { timeout: 1000 };
   /** Other live changes: within a second on a quiet machine; three allowed for a loaded CI runner. */
   const soon = { timeout: 3000 };
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'clinic-chat-e2e-inbox-'));
-    hub = await createHub({ port: 0, dataDir, logLevel: 'silent' });
-    demo = await startDemo({ port: 0, hub: { wsUrl: hub.wsUrl, mintToken: mintDevToken } });
-    await ensureDevOrg(hub.ctx, new URL(demo.url).origin);
-    await seedDemoClinic(hub.ctx, DEV_ORG.id);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await demo?.close();
-    await hub?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
 
   it('opens on the seeded clinic: urgent first, counts per view, axe clean in light and dark', async () => {
     const lee = await inboxOf('dr-lee');

@@ -3,33 +3,21 @@
 // new patient, the patient answers, a note, close, and the patient writing again re-opens it;
 // and a family's shared phone, its primary and merging a duplicate record.
 import { AxeBuilder } from '@axe-core/playwright';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_ORG, ensureDevOrg, mintDevToken } from '../demo/dev-hub.js';
-import { seedDemoClinic } from '../demo/seed-clinic.js';
-import { startDemo, type DemoServer } from '../demo/serve.mjs';
-import { createHub, type Hub } from '../hub/hub.js';
 import { startSmtpSink, type SmtpSink } from '../hub/testing/smtp-sink.js';
-import { launchChromium } from './browser.js';
-import { SETTLE, watchProblems } from './support.js';
+import { demoClinicPerFile } from './demo-clinic.js';
+import { SETTLE } from './support.js';
 
 describe('records in the inbox: new conversations, shared contacts, merge', () => {
-  let hub: Hub;
-  let dataDir: string;
-  let demo: DemoServer;
-  let browser: Browser;
   let smtp: SmtpSink;
-  const problems: string[] = [];
-
-  async function page(path: string, width = 1280, height = 800): Promise<Page> {
-    const p = await (await browser.newContext({ viewport: { width, height } })).newPage();
-    watchProblems(p, problems);
-    await p.goto(`${demo.url}${path}`);
-    return p;
-  }
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+  });
+  afterAll(() => smtp?.close());
+  const { page, problems } = demoClinicPerFile({ hub: () => ({ smtp: { url: smtp.url, from: 'Northside records <records@northside.example>' } }) });
   const inboxOf = (as: string) => page(`inbox.html?hub=1&as=${as}`);
   const patientPage = (id: string, name: string) => page(`waiting-room.html?hub=1&id=${id}&name=${encodeURIComponent(name)}&visit=demo-${id}`);
   const inbox = (p: Page) => p.locator('clinic-chat-inbox');
@@ -37,24 +25,6 @@ describe('records in the inbox: new conversations, shared contacts, merge', () =
   const header = (p: Page) => inbox(p).locator('[part~="conversation-header"]');
   const timeline = (p: Page) => inbox(p).locator('[part~="messages"]');
   const soon = { timeout: 3000 };
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'clinic-chat-e2e-records-'));
-    smtp = await startSmtpSink();
-    hub = await createHub({ port: 0, dataDir, logLevel: 'silent', smtp: { url: smtp.url, from: 'Northside records <records@northside.example>' } });
-    demo = await startDemo({ port: 0, hub: { wsUrl: hub.wsUrl, mintToken: mintDevToken } });
-    await ensureDevOrg(hub.ctx, new URL(demo.url).origin);
-    await seedDemoClinic(hub.ctx, DEV_ORG.id);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await demo?.close();
-    await hub?.close();
-    await smtp?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
 
   it('staff start a conversation with a new patient; she answers; a note; the transcript printed, saved and emailed as it closes; her next message re-opens it', async () => {
     const lee = await inboxOf('dr-lee');
