@@ -27,7 +27,9 @@ export function openInNewTab(fetchPage: () => Promise<Blob | undefined>, style: 
   void fetchPage().then(
     async (page) => {
       if (!page) return tab.close();
-      const parsed = new DOMParser().parseFromString(await page.text(), 'text/html');
+      // Its inline sheet would only be refused (and reported) by this page's CSP, even while
+      // parsing: taken out of the text first, and adopted instead.
+      const parsed = new DOMParser().parseFromString((await page.text()).replace(/<style>[\s\S]*?<\/style>/g, ''), 'text/html');
       const doc = tab.document;
       doc.replaceChild(doc.importNode(parsed.documentElement, true), doc.documentElement);
       const sheet = new (tab as Window & typeof globalThis).CSSStyleSheet();
