@@ -67,6 +67,8 @@ describe('records in the inbox: new conversations, shared contacts, merge', () =
 
     // The transcript for the record: the printable page in a new tab, a text file, then mailed as the conversation ends.
     await header(lee).getByText('Transcript', { exact: true }).click();
+    const opened = await new AxeBuilder({ page: lee }).include('clinic-chat-inbox').analyze();
+    expect(opened.violations.map((v) => ({ rule: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
     const [printable] = await Promise.all([lee.context().waitForEvent('page'), header(lee).getByRole('button', { name: 'Printable page' }).click()]);
     await printable.getByText('Thanks! What did they show?').waitFor(SETTLE);
     expect(await printable.locator('body').innerText()).toContain('Nadia Haddad');

@@ -132,7 +132,6 @@ export class ClinicChatComposer extends LitElement {
             aria-describedby="hint error"
             aria-autocomplete=${noting ? 'list' : nothing}
             aria-controls=${noting && this.mentions.open ? 'mention-list' : nothing}
-            aria-expanded=${noting ? this.mentions.aria.expanded : nothing}
             aria-activedescendant=${noting && this.mentions.open ? this.mentions.aria.activedescendant : nothing}
             placeholder=${noting ? 'Internal note for the care team. Type @ to mention.' : disabled ? 'Messaging is closed' : 'Write a message…'}
             maxlength=${LIMITS.textChars}

@@ -72,10 +72,9 @@ export class MentionController implements ReactiveController {
     this.close();
   }
 
-  /** What the textarea says about the list (ARIA 1.2 textbox with list autocomplete). */
+  /** What the textarea says about the list (a textbox with list autocomplete: no aria-expanded on a textbox). */
   get aria() {
     return {
-      expanded: this.open ? 'true' : 'false',
       activedescendant: this.open ? `mention-${this.active}` : '',
     };
   }

@@ -62,7 +62,9 @@ describe('<clinic-chat-composer> writing internal notes', () => {
     await sendKeys({ type: 'please @nur' });
     await el.updateComplete;
     expect(options(el)).to.deep.equal(['Nurse Kim', 'Nurses team']);
-    expect(input(el).getAttribute('aria-expanded')).to.equal('true');
+    // A textbox takes no aria-expanded (axe: aria-allowed-attr); the open list is what it controls.
+    expect(input(el).getAttribute('aria-controls')).to.equal('mention-list');
+    expect(input(el).hasAttribute('aria-expanded')).to.equal(false);
     expect(input(el).getAttribute('aria-activedescendant')).to.equal('mention-0');
     await sendKeys({ press: 'ArrowDown' });
     await sendKeys({ press: 'Enter' });
