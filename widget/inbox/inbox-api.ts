@@ -20,6 +20,8 @@ import type {
   TranscriptFormat,
 } from '../../protocol/inbox.js';
 import type { TimelineEvent, TimelineEventsResponse } from '../../protocol/timeline.js';
+import type { Permission } from '../../protocol/permissions.js';
+import type { RolesResponse } from '../../protocol/rest.js';
 
 /** Filters of an inbox page; they combine (every one given must hold). */
 export interface InboxFilters {
@@ -212,6 +214,15 @@ export class InboxApi {
   }
 
   // ---- settings (admins) ----
+
+  /** The org's roles and what each grants (`settings.manage`). */
+  roles(): Promise<RolesResponse> {
+    return this.call('GET', '/inbox/settings/roles');
+  }
+
+  setRole(name: string, permissions: readonly Permission[]): Promise<unknown> {
+    return this.call('PUT', `/inbox/settings/roles/${enc(name)}`, { permissions });
+  }
 
   settings(): Promise<SettingsResponse> {
     return this.call('GET', '/inbox/settings');

@@ -67,6 +67,20 @@ describe('InboxSettings against a real hub', () => {
     expect([sam.state.settings, sam.state.retention, sam.state.audit]).toEqual([undefined, undefined, undefined]);
   });
 
+  it('an admin sees the roles and changes what one grants; the change is on top of the audit', async () => {
+    const sam = await inboxOf('sam', 'admin');
+    await sam.settings.open();
+    expect(sam.state.roles?.map((r) => r.name)).toEqual(['admin', 'staff']);
+    await sam.settings.setRole('trainee', ['chats.read']);
+    expect(sam.state.roles?.find((r) => r.name === 'trainee')).toEqual({ name: 'trainee', permissions: ['chats.read'], defined: true });
+    expect(sam.state.audit?.entries[0]).toMatchObject({ action: 'role.set' });
+    await sam.settings.setRole('admin', ['chats.read']);
+    expect(sam.state.problem).toContain('settings.manage');
+    const lee = await inboxOf('lee', 'staff');
+    await lee.settings.open();
+    expect(lee.state.roles).toBeUndefined();
+  });
+
   it('pages the audit 50 at a time and downloads it as CSV with the hub\'s file name', async () => {
     for (let i = 0; i < 70; i++) await audit(hub.ctx.db, { orgId: clinic.org.id, actor: { kind: 'admin-key', id: 'admin' }, action: 'patient.upsert', subject: { type: 'patient', id: `pat_${i}` } }, 1_000_000 + i);
     const sam = await inboxOf('sam', 'admin');

@@ -34,17 +34,18 @@ export class InboxSettings {
   async open(): Promise<void> {
     await this.guard(async () => {
       const teams = this.can('lists.manage') || this.can('settings.manage');
-      const [settings, retention, audit] = await Promise.all([
+      const [settings, retention, audit, roles] = await Promise.all([
         teams ? this.api.settings() : { lists: [], staff: [] },
         this.can('settings.manage') ? this.api.retention() : undefined,
         this.can('audit.view') ? this.api.audit({}, undefined, AUDIT_PAGE) : undefined,
+        this.can('settings.manage') ? this.api.roles() : undefined,
       ]);
-      this.store.set({ settings, retention, audit });
+      this.store.set({ settings, retention, audit, roles: roles?.roles });
     });
   }
 
   close(): void {
-    this.store.set({ settings: undefined, retention: undefined, audit: undefined });
+    this.store.set({ settings: undefined, retention: undefined, audit: undefined, roles: undefined });
   }
 
   createList(name: string): Promise<void> {
@@ -61,6 +62,15 @@ export class InboxSettings {
 
   setNotifyUnassigned(staffId: string, on: boolean): Promise<void> {
     return this.change(() => this.api.setNotifyUnassigned(staffId, on));
+  }
+
+  /** What a role grants from now on (a new name makes a role; `staff` or `admin` replaces the default). */
+  async setRole(name: string, permissions: readonly Permission[]): Promise<void> {
+    await this.guard(async () => {
+      await this.api.setRole(name, permissions);
+      this.store.set({ roles: (await this.api.roles()).roles });
+      await this.reloadAudit();
+    });
   }
 
   /** `null` keeps closed conversations forever. */

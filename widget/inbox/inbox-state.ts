@@ -3,6 +3,7 @@
 import type { Frame, OutgoingFrame } from '../../protocol/index.js';
 import type { AuditEntryView, ContactResponse, DirectoryResponse, DisplayNameResponse, InboxCountsResponse, InboxEntry, Note, PurgeResponse, SettingsResponse } from '../../protocol/inbox.js';
 import type { Permission } from '../../protocol/permissions.js';
+import type { RolesResponse } from '../../protocol/rest.js';
 import type { TimelineEvent } from '../../protocol/timeline.js';
 import type { InboxApi, MentionEntry } from './inbox-api.js';
 import type { NewChatState, Starting } from './inbox-new-chat.js';
@@ -49,6 +50,8 @@ export interface InboxState {
   readonly newChat?: NewChatState;
   /** A draft for a patient without a conversation: the first message makes it. */
   readonly starting?: Starting;
+  /** While the settings are open, for `settings.manage`: the org's roles and what each grants. */
+  readonly roles?: RolesResponse['roles'];
   /** Other staff viewing each conversation now. */
   readonly viewers: Readonly<Record<string, readonly Viewer[]>>;
   readonly mentions: readonly MentionEntry[];

@@ -454,6 +454,20 @@ export const styles = css`
     display: block;
     margin: 4px 0;
   }
+  [part~='role'] fieldset {
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(12em, 1fr));
+    gap: 2px 12px;
+    margin: 0 0 10px;
+    border: 1px solid var(--_border-color);
+    border-radius: 8px;
+  }
+  [part~='role'] legend {
+    font-weight: 600;
+  }
+  [part~='role-save'] {
+    justify-self: start;
+  }
   [part~='team'] {
     margin: 0 0 10px;
     border: 1px solid var(--_border-color);

@@ -157,6 +157,7 @@ export class ClinicChatInbox extends LitElement {
   private readonly settings: SettingsActions = {
     close: () => this.session.inbox?.settings.close(),
     createList: (name) => void this.session.inbox?.settings.createList(name),
+    setRole: (name, permissions) => void this.session.inbox?.settings.setRole(name, permissions),
     // Deleting a team unassigns its conversations: the first press asks, the second deletes.
     deleteList: (id) => {
       if (this.deleting !== id) {

@@ -4,7 +4,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { render } from 'lit';
 import type { AuditEntryView } from '../../../protocol/inbox.js';
-import type { Permission } from '../../../protocol/permissions.js';
+import { PERMISSIONS, type Permission } from '../../../protocol/permissions.js';
 import { EMPTY, type InboxState } from '../../inbox/inbox-state.js';
 import { renderSettings, type SettingsActions } from './inbox-settings.js';
 
@@ -26,6 +26,7 @@ function actions() {
     purge: record('purge'),
     moreAudit: record('moreAudit'),
     downloadAudit: record('downloadAudit'),
+    setRole: record('setRole'),
   };
   return { act, calls };
 }
@@ -62,6 +63,29 @@ describe('the settings panel sections', () => {
       ['setRetention', null],
       ['setRetention', 30],
     ]);
+  });
+
+  it('shows the roles (settings.manage only), saves what is ticked, and adds a role by name', async () => {
+    const { act, calls } = actions();
+    const roles = [
+      { name: 'admin', permissions: [...PERMISSIONS], defined: false },
+      { name: 'trainee', permissions: ['chats.read' as const], defined: true },
+    ];
+    expect((await panel({ roles }, ['audit.view'], act)).querySelector('[part~="roles"]')).to.equal(null);
+    const host = await panel({ roles, me: { id: 'stf_1', role: 'admin', notifyUnassigned: false, permissions: [...PERMISSIONS], displayName: null, location: null } }, ['settings.manage'], act);
+    const legends = [...host.querySelectorAll('[part~="role"] legend')].map((l) => l.textContent?.trim());
+    expect(legends).to.deep.equal(['admin (your role) (default)', 'trainee']);
+    const trainee = host.querySelectorAll<HTMLFormElement>('[part~="role"]')[1]!;
+    trainee.querySelector<HTMLInputElement>('input[name="chats.write"]')!.checked = true;
+    trainee.querySelector<HTMLButtonElement>('[part~="role-save"]')!.click();
+    const add = host.querySelector<HTMLFormElement>('[part~="role-add"]')!;
+    add.querySelector<HTMLInputElement>('input[name="role"]')!.value = 'front-desk';
+    add.requestSubmit();
+    expect(calls).to.deep.equal([
+      ['setRole', 'trainee', ['chats.read', 'chats.write']],
+      ['setRole', 'front-desk', ['chats.read']],
+    ]);
+    await expect(host).to.be.accessible();
   });
 
   it('says what the purge deleted, and asks before purging', async () => {

@@ -7,8 +7,9 @@ import type { Permission } from '../../../protocol/permissions.js';
 import { displayName } from '../../format.js';
 import type { InboxState } from '../../inbox/inbox-state.js';
 import { renderAudit, renderRetention, type RecordsActions } from './inbox-records.js';
+import { renderRoles, type RolesActions } from './inbox-roles.js';
 
-export interface SettingsActions extends RecordsActions {
+export interface SettingsActions extends RecordsActions, RolesActions {
   close(): void;
   createList(name: string): void;
   deleteList(id: string): void;
@@ -35,6 +36,7 @@ export function renderSettings(state: InboxState, can: (permission: Permission) 
     ${can('lists.manage') ? renderTeams(settings, act, deleting, checked) : nothing}
     ${can('settings.manage') ? renderUnassigned(settings, act, checked) : nothing}
     ${can('settings.manage') && state.retention ? renderRetention(state.retention, act, Boolean(confirming.purging)) : nothing}
+    ${can('settings.manage') && state.roles ? renderRoles(state.roles, state.me?.role, act) : nothing}
     ${can('audit.view') && state.audit ? renderAudit(state.audit, act) : nothing}
   </div>`;
 }
