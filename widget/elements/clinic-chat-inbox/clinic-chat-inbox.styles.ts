@@ -35,6 +35,7 @@ export const styles = css`
   }
   .list-head {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
     justify-content: space-between;
     gap: 8px;
@@ -366,7 +367,12 @@ export const styles = css`
   }
   .head-actions {
     display: flex;
+    flex-wrap: wrap;
+    justify-content: flex-end;
     gap: 6px;
+  }
+  .head-actions button {
+    white-space: nowrap;
   }
   [part~='urgent-button'][aria-pressed='true'],
   [part~='legal-hold-button'][aria-pressed='true'] {
