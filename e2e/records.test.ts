@@ -145,7 +145,8 @@ describe('records in the inbox: new conversations, shared contacts, merge', () =
     const { violations } = await new AxeBuilder({ page: lee }).include('clinic-chat-inbox').analyze();
     expect(violations.map((v) => ({ rule: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
 
-    await people.getByRole('button', { name: 'Same person: merge Léa Martin into Lucas Martin' }).click();
+    await people.getByText('Same person: merge here').click();
+    await people.getByRole('button', { name: 'Merge Léa Martin into Lucas Martin' }).click();
     await expect.poll(() => header(lee).locator('[part~="contact"]').count(), SETTLE).toBe(0);
     await timeline(lee).locator('[part~="event-merged"]', { hasText: 'Léa Martin' }).waitFor(soon);
     await lee.context().close();

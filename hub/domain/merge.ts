@@ -11,7 +11,13 @@ import type { Identity } from '../auth/identity.js';
 import type { InboxLive } from '../realtime/inbox-live.js';
 import { staffWho } from './timeline.js';
 
-export type MergeOutcome = { ok: true; conversations: string[] } | { ok: false; reason: 'not-found' | 'same' };
+export type MergeOutcome = { ok: true; conversations: string[] } | { ok: false; reason: 'not-found' | 'same' | 'both-have-chats' };
+
+class MergeRefused extends Error {
+  constructor(readonly reason: 'not-found' | 'both-have-chats') {
+    super(reason);
+  }
+}
 
 export async function mergePatients(
   db: HubDatabase,
@@ -23,24 +29,33 @@ export async function mergePatients(
 ): Promise<MergeOutcome> {
   if (duplicateId === survivorId) return { ok: false, reason: 'same' };
   const orgId = identity.orgId;
-  const result = await db.transaction().execute(async (trx) => {
-    const rows = await trx
-      .selectFrom('patients')
-      .select(['id', 'name', 'contact_id'])
-      .where('org_id', '=', orgId)
-      .where('id', 'in', [duplicateId, survivorId])
-      .where('merged_into', 'is', null)
-      .execute();
-    const duplicate = rows.find((r) => r.id === duplicateId);
-    const survivor = rows.find((r) => r.id === survivorId);
-    if (!duplicate || !survivor) return undefined;
-    const moved = (await trx.selectFrom('conversations').select('id').where('org_id', '=', orgId).where('patient_id', '=', duplicateId).execute()).map((c) => c.id);
-    // One chat per patient: when the survivor has one, the duplicate's stays a conversation of its
-    // own in the survivor's history (channel `merged:<duplicate>`) rather than mixing two sequences.
-    const survivorChat = await trx.selectFrom('conversations').select('id').where('org_id', '=', orgId).where('patient_id', '=', survivorId).where('channel', '=', 'chat').executeTakeFirst();
-    if (survivorChat) {
-      await trx.updateTable('conversations').set({ channel: `merged:${duplicateId}` }).where('org_id', '=', orgId).where('patient_id', '=', duplicateId).where('channel', '=', 'chat').execute();
+  let result;
+  try {
+    result = await db.transaction().execute(async (trx) => {
+    // Both rows are claimed first, in id order, each only while it is not merged: two merges of
+    // the same records at once (A into B and B into A, say) cannot both pass, nor deadlock.
+    for (const id of [duplicateId, survivorId].sort()) {
+      const claimed = await trx
+        .updateTable('patients')
+        .set(id === duplicateId ? { merged_into: survivorId } : { merged_into: null })
+        .where('org_id', '=', orgId)
+        .where('id', '=', id)
+        .where('merged_into', 'is', null)
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) throw new MergeRefused('not-found');
     }
+    const rows = await trx.selectFrom('patients').select(['id', 'name', 'contact_id', 'opted_out_at']).where('org_id', '=', orgId).where('id', 'in', [duplicateId, survivorId]).execute();
+    const duplicate = rows.find((r) => r.id === duplicateId)!;
+    const survivor = rows.find((r) => r.id === survivorId)!;
+    const chats = await trx.selectFrom('conversations').select(['id', 'patient_id']).where('org_id', '=', orgId).where('patient_id', 'in', [duplicateId, survivorId]).where('channel', '=', 'chat').execute();
+    // One chat per patient, and the widget knows a chat by its patient: two chats cannot become
+    // one patient's yet (their sequences would have to be merged). Refused, nothing changed.
+    if (chats.length === 2) throw new MergeRefused('both-have-chats');
+    const moved = (await trx.selectFrom('conversations').select('id').where('org_id', '=', orgId).where('patient_id', '=', duplicateId).execute()).map((c) => c.id);
+    const survivorChat = chats.find((c) => c.patient_id === survivorId) ?? (moved.length ? { id: moved[0]! } : undefined);
+    // An opt-out is the person's: it stays with them whichever record survives.
+    const optedOut = [duplicate.opted_out_at, survivor.opted_out_at].filter((t): t is number => t != null);
+    if (optedOut.length) await trx.updateTable('patients').set({ opted_out_at: Math.min(...optedOut.map(Number)) }).where('id', '=', survivorId).execute();
     await trx.updateTable('conversations').set({ patient_id: survivorId }).where('org_id', '=', orgId).where('patient_id', '=', duplicateId).execute();
     if (moved.length) {
       await trx.updateTable('messages').set({ author_id: survivorId }).where('conversation_id', 'in', moved).where('author_kind', '=', 'patient').where('author_id', '=', duplicateId).execute();
@@ -49,7 +64,7 @@ export async function mergePatients(
     }
     await trx.updateTable('audit_log').set({ subject_id: survivorId }).where('org_id', '=', orgId).where('subject_type', '=', 'patient').where('subject_id', '=', duplicateId).execute();
     await trx.updateTable('audit_log').set({ actor_id: survivorId }).where('org_id', '=', orgId).where('actor_kind', '=', 'patient').where('actor_id', '=', duplicateId).execute();
-    await trx.updateTable('patients').set({ merged_into: survivorId, contact_id: null }).where('id', '=', duplicateId).execute();
+    await trx.updateTable('patients').set({ contact_id: null }).where('id', '=', duplicateId).execute();
     if (duplicate.contact_id) {
       const contact = await trx.selectFrom('contacts').select('primary_patient_id').where('id', '=', duplicate.contact_id).executeTakeFirst();
       if (contact?.primary_patient_id === duplicateId) {
@@ -67,8 +82,11 @@ export async function mergePatients(
       events.push((await addEvent(trx, { orgId, conversationId, kind: 'merged', by: staffWho(identity), fields: { merged: { name: duplicate.name } }, sourceId: `merged:${duplicateId}:${conversationId}`, at: now }, now)).event);
     }
     return { moved, events, touched: [...new Set([...moved, ...(survivorChat ? [survivorChat.id] : [])])] };
-  });
-  if (!result) return { ok: false, reason: 'not-found' };
+    });
+  } catch (error) {
+    if (error instanceof MergeRefused) return { ok: false, reason: error.reason };
+    throw error;
+  }
   for (const event of result.events) live.event(orgId, event);
   for (const id of result.touched) await live.changed(orgId, id);
   return { ok: true, conversations: result.moved };

@@ -38,6 +38,12 @@ export class ConversationRefs {
       if (create) session.send({ type: 'error', code: 'not-found', message: 'no such patient', ...(ref ? { ref } : {}) });
       return undefined;
     }
+    // A record merged into another has no chat of its own any more: its conversations are the
+    // other record's, whose id the vendor's backend should sign from now on. Refused, not lost.
+    if (patient.merged_into) {
+      if (create) session.send({ type: 'error', code: 'not-allowed', message: 'this patient record was merged into another; sign in as that one', ...(ref ? { ref } : {}) });
+      return undefined;
+    }
     const visit = identity.kind === 'patient' ? identity.visit ?? null : null;
     const conversation = create
       ? await getOrCreateConversation(this.ctx.db, identity.orgId, patient.id, visit)

@@ -94,48 +94,72 @@ eachDialect((databases) => {
       expect(mumOnly.primary_patient_id).toBe(mum!.id);
     });
 
-    it('merges a duplicate record: its conversation, messages, cursors and audit entries move; the merge is audited and in the timeline', async () => {
+    it('merges a duplicate record: its conversation, messages, cursors, opt-out and audit entries move; audited and in the timeline', async () => {
       const lee = await token('lee', 'staff');
       await upsert({ externalId: 'ana', name: 'Ana Ortiz', phone: '555 010 2000' });
       await upsert({ externalId: 'ana-dup', name: 'Ana M. Ortiz', phone: '555-010-2000' });
-      await says('ana', 'first record', 'Ana Ortiz');
       await says('ana-dup', 'second record', 'Ana M. Ortiz');
-      const survivor = (await conversationOf(lee, 'ana'))!;
       const duplicateConversation = (await conversationOf(lee, 'ana-dup'))!;
-      const contact = (await api<ContactResponse>(lee, `/inbox/${survivor}/contact`)).body;
-      const duplicate = contact.contact!.patients.find((p) => p.externalId === 'ana-dup')!.id;
-      const before = (await auditTrail(t.hub.ctx.db, t.clinic.org.id)).filter((e) => e.subject_id === duplicate).length;
-
-      const merged = await api(lee, `/inbox/${survivor}/merge`, 'POST', { duplicate });
-      expect(merged.status).toBe(200);
-      expect(merged.body).toEqual({ merged: duplicate, into: contact.patient, conversations: [duplicateConversation] });
+      const contact = (await api<ContactResponse>(lee, `/inbox/${duplicateConversation}/contact`)).body;
+      const duplicate = contact.patient;
+      const survivor = contact.contact!.patients.find((p) => p.externalId === 'ana')!.id;
       const db = t.hub.ctx.db;
+      await db.updateTable('patients').set({ opted_out_at: 1_000 }).where('id', '=', duplicate).execute();
+      // The survivor has no chat yet; New chat opens Ana's record, and staff merge the duplicate into it.
+      const survivorChat = await db.insertInto('conversations').values({
+        ...(await db.selectFrom('conversations').selectAll().where('id', '=', duplicateConversation).executeTakeFirstOrThrow()),
+        id: 'cnv_survivor', patient_id: survivor, channel: 'note-only',
+      }).execute();
+      expect(survivorChat).toBeTruthy();
+
+      const merged = await api(lee, `/inbox/cnv_survivor/merge`, 'POST', { duplicate });
+      expect(merged.status).toBe(200);
+      expect(merged.body).toEqual({ merged: duplicate, into: survivor, conversations: [duplicateConversation] });
       const moved = await db.selectFrom('conversations').select(['patient_id', 'channel']).where('id', '=', duplicateConversation).executeTakeFirstOrThrow();
-      expect(moved).toEqual({ patient_id: contact.patient, channel: `merged:${duplicate}` });
+      expect(moved).toEqual({ patient_id: survivor, channel: 'chat' });
       const authors = await db.selectFrom('messages').select('author_id').where('conversation_id', '=', duplicateConversation).where('author_kind', '=', 'patient').execute();
-      expect(authors.map((a) => a.author_id)).toEqual([contact.patient]);
+      expect(authors.map((a) => a.author_id)).toEqual([survivor]);
       const cursors = await db.selectFrom('read_cursors').select('participant_id').where('conversation_id', '=', duplicateConversation).where('participant_kind', '=', 'patient').execute();
-      expect(cursors.every((c) => c.participant_id === contact.patient)).toBe(true);
+      expect(cursors.every((c) => c.participant_id === survivor)).toBe(true);
+      expect((await db.selectFrom('patients').select('opted_out_at').where('id', '=', survivor).executeTakeFirstOrThrow()).opted_out_at).toBe(1_000);
       const trail = await auditTrail(db, t.clinic.org.id);
       expect(trail.filter((e) => e.subject_type === 'patient' && e.subject_id === duplicate).map((e) => e.action)).toEqual(['patient.merged-into']);
-      expect(trail.filter((e) => e.subject_id === contact.patient && e.action !== 'patient.merge').length).toBeGreaterThanOrEqual(before);
-      expect(trail.some((e) => e.action === 'patient.merge' && e.subject_id === contact.patient && e.actor_kind === 'staff')).toBe(true);
-      const events = (await api<TimelineEventsResponse>(lee, `/inbox/${survivor}/events`)).body.events;
+      expect(trail.some((e) => e.action === 'patient.merge' && e.subject_id === survivor && e.actor_kind === 'staff')).toBe(true);
+      const events = (await api<TimelineEventsResponse>(lee, `/inbox/${duplicateConversation}/events`)).body.events;
       expect(events.find((e) => e.kind === 'merged')).toMatchObject({ merged: { name: 'Ana M. Ortiz' } });
-      expect((await api<TimelineEventsResponse>(lee, `/inbox/${duplicateConversation}/events`)).body.events.some((e) => e.kind === 'merged')).toBe(true);
-      // Both conversations are now Ana Ortiz's; the duplicate is found no more and leaves the contact.
-      const names = (await api<InboxPageResponse>(lee, '/inbox')).body.conversations.map((c) => c.patient.name);
-      expect(names).toEqual(['Ana Ortiz', 'Ana Ortiz']);
+      // The chat is now Ana Ortiz's, under her thread; the duplicate is found no more and leaves the contact.
+      expect((await api(lee, `/inbox/${duplicateConversation}`)).body.conversation).toMatchObject({ thread: 'ana', patient: { name: 'Ana Ortiz' } });
       expect(await find(lee, 'ortiz')).toEqual(['ana']);
-      expect((await api<ContactResponse>(lee, `/inbox/${survivor}/contact`)).body.contact!.patients.map((p) => p.externalId)).toEqual(['ana']);
+      expect((await api<ContactResponse>(lee, `/inbox/${duplicateConversation}/contact`)).body.contact!.patients.map((p) => p.externalId)).toEqual(['ana']);
+      // A token for a merged record this hub has not met writes nowhere: refused with a reason.
+      // (One it had met still writes into the conversation it had, now the survivor's.)
+      await upsert({ externalId: 'old-record', name: 'Ana Ortiz' });
+      await db.updateTable('patients').set({ merged_into: survivor }).where('external_id', '=', 'old-record').execute();
+      const ghost = await t.connect(await token('old-record', 'patient', 'Ana Ortiz'));
+      ghost.send({ type: 'message', id: 'ghost-1', thread: 'old-record', from: { id: 'old-record', name: 'Ana Ortiz', role: 'patient' }, text: 'hello?', at: Date.now(), clock: 9 });
+      expect(await ghost.waitFor((f) => f.type === 'error' || f.type === 'ack')).toMatchObject({ type: 'error', code: 'not-allowed', ref: 'ghost-1' });
 
-      expect((await api(lee, `/inbox/${survivor}/merge`, 'POST', { duplicate })).status).toBe(404);
-      expect((await api(lee, `/inbox/${survivor}/merge`, 'POST', { duplicate: contact.patient })).status).toBe(409);
-      expect((await api(lee, `/inbox/${survivor}/merge`, 'POST', {})).status).toBe(400);
+      expect((await api(lee, `/inbox/cnv_survivor/merge`, 'POST', { duplicate })).status).toBe(404);
+      expect((await api(lee, `/inbox/cnv_survivor/merge`, 'POST', { duplicate: survivor })).status).toBe(409);
+      expect((await api(lee, `/inbox/cnv_survivor/merge`, 'POST', {})).status).toBe(400);
       await t.admin(`/orgs/${t.clinic.org.id}/roles/reader`, { permissions: ['chats.read', 'chats.write'] }, 'PUT');
-      expect((await api(await token('rita', 'reader'), `/inbox/${survivor}/merge`, 'POST', { duplicate: contact.patient })).status).toBe(403);
+      expect((await api(await token('rita', 'reader'), `/inbox/cnv_survivor/merge`, 'POST', { duplicate: survivor })).status).toBe(403);
       const other = await createTestOrg(t.hub.ctx, { name: 'Other' });
-      expect((await api(await other.mint({ sub: 'eve', name: 'Eve', role: 'staff' }), `/inbox/${survivor}/merge`, 'POST', { duplicate })).status).toBe(404);
+      expect((await api(await other.mint({ sub: 'eve', name: 'Eve', role: 'staff' }), `/inbox/cnv_survivor/merge`, 'POST', { duplicate })).status).toBe(404);
+    });
+
+    it('refuses to merge two records that both have a chat, and changes nothing', async () => {
+      const lee = await token('lee', 'staff');
+      await says('ben', 'first', 'Ben Okafor');
+      await says('ben-2', 'second', 'Ben Okafor');
+      const first = (await conversationOf(lee, 'ben'))!;
+      const second = (await conversationOf(lee, 'ben-2'))!;
+      const db = t.hub.ctx.db;
+      const duplicate = (await db.selectFrom('conversations').select('patient_id').where('id', '=', second).executeTakeFirstOrThrow()).patient_id;
+      const refused = await api(lee, `/inbox/${first}/merge`, 'POST', { duplicate });
+      expect([refused.status, refused.body.error.code]).toEqual([409, 'not-allowed']);
+      expect((await db.selectFrom('patients').select('merged_into').where('id', '=', duplicate).executeTakeFirstOrThrow()).merged_into).toBeNull();
+      expect((await db.selectFrom('conversations').select('patient_id').where('id', '=', second).executeTakeFirstOrThrow()).patient_id).toBe(duplicate);
     });
   });
 });

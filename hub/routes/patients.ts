@@ -74,6 +74,8 @@ export function patientsApp(ctx: HubContext, live: InboxLive) {
       const identity = staffWith(c, 'chats.read');
       const conversation = await conversationOf(c, identity);
       const contact = await contactOfPatient(ctx.db, identity.orgId, conversation.patient_id);
+      // Other patients' names and phone: a staff read of patient data like any other.
+      if (contact) await audited(identity, 'contact.read', { type: 'contact', id: contact.id }, { patients: contact.patients.length });
       const body: ContactResponse = { contact: contact ?? null, patient: conversation.patient_id };
       return c.json(body);
     })
@@ -83,6 +85,7 @@ export function patientsApp(ctx: HubContext, live: InboxLive) {
       const { duplicate } = await parseBody(c, MergeBody);
       const outcome = await mergePatients(ctx.db, live, identity, duplicate, conversation.patient_id);
       if (!outcome.ok && outcome.reason === 'same') throw httpError(409, 'not-allowed', 'a record cannot be merged into itself');
+      if (!outcome.ok && outcome.reason === 'both-have-chats') throw httpError(409, 'not-allowed', 'both records have a conversation; merging two conversations is not supported yet');
       if (!outcome.ok) throw httpError(404, 'not-found', 'no such patient');
       return c.json({ merged: duplicate, into: conversation.patient_id, conversations: outcome.conversations });
     });

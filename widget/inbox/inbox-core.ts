@@ -162,7 +162,8 @@ export class InboxCore {
         listed ? Promise.resolve(listed) : this.opts.api.conversation(id),
         this.opts.api.notes(id),
         this.opts.api.events(id),
-        this.opts.api.contact(id),
+        // Who shares the patient's phone is extra: a hub that cannot say still opens the conversation.
+        this.opts.api.contact(id).catch(() => ({ contact: null, patient: '' })),
       ]);
       if (call !== this._selectId) return;
       this.set({ selected: this.s.selected ?? entry, notes, events: mergeEvents(events, this.s.events), contact: { ...contact, for: id } });

@@ -31,7 +31,7 @@ export class InboxNewChat {
   ) {}
 
   open(): void {
-    this.store.set({ newChat: { query: '', results: [], searching: false } });
+    this.store.set({ newChat: { query: '', results: [], searching: false }, starting: undefined });
   }
 
   close(): void {
@@ -44,10 +44,15 @@ export class InboxNewChat {
     const q = query.trim();
     this.store.set({ newChat: { query, results: q ? this.store.state.newChat?.results ?? [] : [], searching: Boolean(q) } });
     if (!q) return;
-    await this.guard(async () => {
-      const results = await this.api.searchPatients(q);
+    let results: readonly PatientHit[] = [];
+    try {
+      await this.guard(async () => {
+        results = await this.api.searchPatients(q);
+      });
+    } finally {
+      // Answered or refused (the problem says why), the search is over: an older one is dropped.
       if (call === this.search && this.store.state.newChat) this.store.set({ newChat: { query, results, searching: false } });
-    });
+    }
   }
 
   /** A patient with a conversation opens it; one without gets a draft until the first message. */
@@ -59,11 +64,15 @@ export class InboxNewChat {
   }
 
   /** Adds a patient the hub has not seen (`patients.create`) and starts a draft for them. */
-  async create(input: v.InferOutput<typeof CreatePatientBody>): Promise<void> {
+  /** Says whether the patient was added (else the problem says why, and the panel stays). */
+  async create(input: v.InferOutput<typeof CreatePatientBody>): Promise<boolean> {
+    let added = false;
     await this.guard(async () => {
       const patient = await this.api.createPatient(input);
       await this.start(patient);
+      added = true;
     });
+    return added;
   }
 
   /** Leaves a draft without writing: nothing was made. */

@@ -438,6 +438,27 @@ export const styles = css`
     margin: 8px 0;
     font-size: 0.95em;
   }
+  details.confirm {
+    flex-basis: 100%;
+  }
+  details.confirm > summary {
+    display: inline-flex;
+    align-items: center;
+    min-height: 32px;
+    padding: 0 10px;
+    border: 1px solid var(--_border-color);
+    border-radius: 8px;
+    cursor: pointer;
+    list-style: none;
+  }
+  details.confirm > summary::-webkit-details-marker {
+    display: none;
+  }
+  [part~='merge-confirm'] {
+    border-color: var(--_danger-color);
+    color: var(--_danger-color);
+    font-weight: 600;
+  }
   [part~='contact-primary'] {
     font-weight: 600;
   }

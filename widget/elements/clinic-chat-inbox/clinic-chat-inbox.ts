@@ -6,7 +6,6 @@ import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { MentionTarget, PatientHit } from '../../../protocol/inbox.js';
 import { TRANSCRIPT_STYLE } from '../../../protocol/transcript.js';
-import type { ThreadState } from '../../core/types.js';
 import { displayName } from '../../format.js';
 import type { Mentionable } from '../../inbox/mentions.js';
 import { ClinicChatBox } from '../clinic-chat-box/clinic-chat-box.js';
@@ -151,7 +150,7 @@ export class ClinicChatInbox extends LitElement {
     close: () => this.session.inbox?.newChat.close(),
     find: (query) => void this.session.inbox?.newChat.find(query),
     start: (patient) => void this.startWith(patient),
-    create: (input) => void this.session.inbox?.newChat.create(input).then(() => this.openDraft()),
+    create: (input) => void this.session.inbox?.newChat.create(input).then((added) => (added ? this.openDraft() : undefined)),
   };
 
   private readonly settings: SettingsActions = {
@@ -198,7 +197,8 @@ export class ClinicChatInbox extends LitElement {
     const chat = this.session.chat;
     const chatState = chat?.state;
     const selected = state.selected;
-    const thread = selected ? chatState?.threads.find((t) => t.id === selected.thread) : undefined;
+    const threadId = selected?.thread ?? state.starting?.thread;
+    const thread = threadId ? chatState?.threads.find((t) => t.id === threadId) : undefined;
     const nameOf = (id: string) => inbox.nameOf(id);
     return html`
       ${state.problem
@@ -239,21 +239,20 @@ export class ClinicChatInbox extends LitElement {
             ? renderSettings(state, (p) => inbox.settings.can(p), this.settings, { deleting: this.deleting, purging: this.purging })
             : state.newChat
             ? renderNewChat(state.newChat, state, this.newChat)
-            : state.starting && !selected
-            ? this.renderDraft(state.starting.name, chatState?.threads.find((t) => t.id === state.starting!.thread))
-            : selected
-            ? html`${renderHeader(selected, state, thread, nameOf, this.actions)}
+            : selected || state.starting
+            ? html`${selected ? renderHeader(selected, state, thread, nameOf, this.actions) : this.renderDraftHeader(state.starting!.name)}
                 ${thread && chatState
-                  ? html`<clinic-chat-box
+                  ? // One box for the draft and the conversation it becomes: the composer (and what is typed) stays.
+                    html`<clinic-chat-box
                       no-header
                       exportparts="messages, earlier-button, message, message-mine, message-theirs, group-first, group-last, date-separator, avatar, author, link, time, delivery, delivery-failed, attachment, typing, banner, note, composer, input, attach-button, send-button, file-chip, error, mode-reply, mode-note, mention-list, mention-option, mention-option-active"
                       .core=${chat}
                       .state=${chatState}
                       .thread=${thread}
-                      .notes=${state.notes}
-                      .events=${state.events}
+                      .notes=${selected ? state.notes : []}
+                      .events=${selected ? state.events : []}
                       .readerId=${state.me?.id}
-                      .noteWriting=${may(state, 'chats.write') ? this.notesWriting : undefined}
+                      .noteWriting=${selected && may(state, 'chats.write') ? this.notesWriting : undefined}
                       .readOnlyReason=${may(state, 'chats.write') ? undefined : 'Your role lets you read this conversation, not reply to it.'}
                     ></clinic-chat-box>`
                   : html`<p part="placeholder">Loading the conversation…</p>`}`
@@ -305,21 +304,17 @@ export class ClinicChatInbox extends LitElement {
     await this.renderRoot.querySelector<ClinicChatBox>('clinic-chat-box')?.focusInput();
   }
 
-  /** A patient without a conversation yet: the box for their thread, with a header that says so. */
-  private renderDraft(name: string, thread: ThreadState | undefined) {
-    const chat = this.session.chat;
+  /** A patient without a conversation yet: a header that says so (the box is the conversation's). */
+  private renderDraftHeader(name: string) {
     return html`<div part="conversation-header">
-        <div class="title-row">
-          <button part="back-button" type="button" aria-label="Back to the inbox" @click=${() => void this.back()}>←</button>
-          <div class="heading">
-            <h2 part="title" id="conversation-title">${displayName(name)}</h2>
-            <span part="status">New conversation: it starts with your first message</span>
-          </div>
+      <div class="title-row">
+        <button part="back-button" type="button" aria-label="Back to the inbox" @click=${() => void this.back()}>←</button>
+        <div class="heading">
+          <h2 part="title" id="conversation-title">${displayName(name)}</h2>
+          <span part="status">New conversation: it starts with your first message</span>
         </div>
       </div>
-      ${thread && chat
-        ? html`<clinic-chat-box no-header .core=${chat} .state=${chat.state} .thread=${thread} .readerId=${this.session.inbox?.state.me?.id}></clinic-chat-box>`
-        : nothing}`;
+    </div>`;
   }
 
   private async openNewChat(): Promise<void> {

@@ -177,14 +177,15 @@ function renderContact(entry: InboxEntry, state: InboxState, act: HeaderActions)
             >
             ${!primary && write ? html`<button part="make-primary" type="button" @click=${() => act.setPrimary(p.id)}>Make primary</button>` : nothing}
             ${!self && merge
-              ? html`<button part="merge-button" type="button" aria-label=${`Same person: merge ${displayName(p.name)} into ${displayName(entry.patient.name)}`} @click=${() => act.merge(p.id)}>
-                  Same person: merge here
-                </button>`
+              ? html`<details part="merge" class="confirm">
+                  <summary part="merge-button">Same person: merge here</summary>
+                  <p>${displayName(p.name)}'s conversations, messages and history move to ${displayName(entry.patient.name)}. This is audited and cannot be undone.</p>
+                  <button part="merge-confirm" type="button" @click=${() => act.merge(p.id)}>Merge ${displayName(p.name)} into ${displayName(entry.patient.name)}</button>
+                </details>`
               : nothing}
           </li>`;
         })}
       </ul>
-      ${merge ? html`<p class="hint">Merging moves that record's conversations, messages and history here. It is audited and cannot be undone.</p>` : nothing}
     </div>
   </details>`;
 }
