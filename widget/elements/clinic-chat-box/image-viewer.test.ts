@@ -145,6 +145,20 @@ describe('the image viewer of <clinic-chat-box>', () => {
     expect(viewer(el)).to.equal(null);
   });
 
+  it('holds nothing once its box leaves the page: put back, the box shows no viewer', async () => {
+    const { el, thumb } = await boxWithPhoto();
+    await openViewer(el, thumb);
+    const parent = el.parentElement!;
+
+    el.remove();
+    const modalWhileGone = document.querySelector(':modal') !== null;
+    parent.append(el);
+    await el.updateComplete;
+
+    expect(modalWhileGone).to.equal(false);
+    expect(viewer(el) === null).to.equal(true);
+  });
+
   for (const theme of ['light', 'dark'] as const) {
     it(`is accessible open, in the ${theme} theme (axe)`, async () => {
       const { el, thumb } = await boxWithPhoto({ theme });

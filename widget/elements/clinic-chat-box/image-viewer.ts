@@ -51,10 +51,12 @@ export class ImageViewerController implements ReactiveController {
     if (dialog && !dialog.open) dialog.showModal();
   }
 
+  /** Leaving the page closes the dialog; the next render drops it, so a box put back shows none. */
   hostDisconnected(): void {
     this.image = undefined;
     this.opener = undefined;
     this.opening = false;
+    this.host.requestUpdate();
   }
 
   render() {
