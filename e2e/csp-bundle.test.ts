@@ -7,6 +7,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser.js';
 
+/** A 1×1 PNG. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const FILES: Record<string, [string, string]> = {
   '/': ['e2e/fixtures/csp-page.html', 'text/html; charset=utf-8'],
@@ -36,7 +38,7 @@ afterAll(async () => {
 });
 
 describe('single-file bundle under a strict CSP', () => {
-  it('renders, chats and causes no CSP violation', async () => {
+  it('renders, chats, opens an image and a PDF, and causes no CSP violation', async () => {
     const page = await browser.newPage();
     const refused: string[] = [];
     page.on('console', (m) => m.text().includes('Content Security Policy') && refused.push(m.text()));
@@ -49,6 +51,20 @@ describe('single-file bundle under a strict CSP', () => {
     await provider.getByRole('button', { name: /^Pat CSP, 1 unread/ }).click();
     await expect(provider.locator('[part~="message"]').first().innerText()).resolves.toContain('hello under CSP');
     await expect(patient.locator('[part~="delivery"]').first().innerText()).resolves.toBe('Read');
+    // An image opens full size in the viewer, a PDF in a new tab: blob: URLs, no inline style or script.
+    await patient.locator('input[type=file]').setInputFiles([
+      { name: 'dot.png', mimeType: 'image/png', buffer: PNG },
+      { name: 'results.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') },
+    ]);
+    await patient.getByRole('button', { name: 'Send' }).click();
+    await provider.getByRole('button', { name: 'Image: dot.png' }).click();
+    const viewer = provider.getByRole('dialog', { name: 'dot.png' });
+    await expect(viewer.locator('[part~="image-viewer-image"]').evaluate((img: HTMLImageElement) => img.decode().then(() => img.naturalWidth))).resolves.toBe(1);
+    await viewer.getByRole('button', { name: 'Close' }).click();
+    await viewer.waitFor({ state: 'detached' });
+    const pdf = provider.locator('a[part~="attachment"]', { hasText: 'results.pdf' });
+    await expect(pdf.getAttribute('target')).resolves.toBe('_blank');
+    await expect(pdf.getAttribute('download')).resolves.toBe(null);
     expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
     expect(refused).toEqual([]);
     await page.close();

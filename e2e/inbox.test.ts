@@ -8,6 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { demoClinicPerFile } from './demo-clinic.js';
 import { SETTLE } from './support.js';
 
+/** A 1×1 PNG, as a patient's photo. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
 describe('the shared inbox with two staff members and patients', () => {
   const clinic = demoClinicPerFile();
   const { page, problems } = clinic;
@@ -274,6 +277,28 @@ describe('the shared inbox with two staff members and patients', () => {
     await timeline(lee).getByText('Hello, is anyone there?').waitFor(SETTLE);
     await timeline(lee).getByText('I am back.').waitFor(SETTLE);
     for (const p of [ravi2, lee]) await p.context().close();
+  });
+
+  it('a patient\'s photo opens full size in the timeline\'s viewer; Escape closes it, not the conversation; axe clean open', async () => {
+    const noor = await patientPage('noor', 'Noor Haddad', 'v-noor');
+    await noor.locator('clinic-chat input[type=file]').setInputFiles({ name: 'rash.png', mimeType: 'image/png', buffer: PNG });
+    await patientSays(noor, 'Here is the rash.');
+    const lee = await inboxOf('dr-lee');
+    await row(lee, 'Noor Haddad').click();
+    const thumb = timeline(lee).getByRole('button', { name: 'Image: rash.png' });
+    await thumb.click(SETTLE);
+    const viewer = inbox(lee).getByRole('dialog', { name: 'rash.png' });
+    await viewer.waitFor(SETTLE);
+    for (const theme of ['light', 'dark']) {
+      await inbox(lee).evaluate((el, t) => el.setAttribute('theme', t), theme);
+      const { violations } = await new AxeBuilder({ page: lee }).include('clinic-chat-inbox').analyze();
+      expect(violations.map((v) => ({ theme, rule: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
+    }
+    await lee.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'detached', ...SETTLE });
+    expect(await header(lee).isVisible()).toBe(true);
+    await expect.poll(() => thumb.evaluate((el) => el.matches(':focus'))).toBe(true);
+    for (const p of [noor, lee]) await p.context().close();
   });
 
   it('a chat ended by the clinician stays ended across the patient reload, for a fresh staff page too', async () => {

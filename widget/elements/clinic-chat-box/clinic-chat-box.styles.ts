@@ -186,15 +186,33 @@ export const styles = css`
     display: block;
     color: inherit;
   }
-  [part~='text'] + [part~='attachment'],
-  [part~='attachment'] + [part~='attachment'] {
+  [part~='text'] + .attachment,
+  .attachment + .attachment {
     margin-top: 6px;
+  }
+  /* An image's thumbnail is a button: it opens the viewer. */
+  .thumbnail {
+    padding: 0;
+    border: 0;
+    background: none;
+    cursor: zoom-in;
   }
   [part~='attachment'] img {
     display: block;
     max-width: min(240px, 100%);
     max-height: 240px;
     border-radius: calc(var(--_radius) * 0.6);
+  }
+  /* A PDF: the link that opens it, "Download" beside it. */
+  .file {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: baseline;
+    gap: 2px 10px;
+  }
+  [part~='attachment-download'] {
+    color: inherit;
+    font-size: 0.85em;
   }
   progress {
     width: 120px;

@@ -241,18 +241,24 @@ describe('<clinic-chat-box>', () => {
     expect($(el, 'status')!.textContent).to.equal('Offline — messages will be sent when the connection returns');
   });
 
-  it('shows a received PDF as a download link named after the file', async () => {
+  it('opens a received PDF in a new tab (the browser\'s viewer), with a separate Download link beside it', async () => {
     const { provider, patients } = await clinic(['ana']);
     provider.open('ana');
     const el = await renderBox(patients.ana, 'ana');
 
     await provider.send('your results', [pdfFile('results.pdf')]);
-    await waitUntil(() => el.shadowRoot!.querySelector('a[part~="attachment"]'), 'the PDF did not arrive');
+    await waitUntil(() => $(el, 'attachment-download'), 'the PDF did not arrive');
 
     const link = el.shadowRoot!.querySelector<HTMLAnchorElement>('a[part~="attachment"]')!;
-    expect(link.textContent!.trim()).to.match(/^results\.pdf \(\d+ B\)$/);
-    expect(link.getAttribute('download')).to.equal('results.pdf');
+    expect(link.hasAttribute('download')).to.equal(false);
+    expect([link.target, link.rel]).to.deep.equal(['_blank', 'noopener']);
     expect(link.href).to.match(/^blob:/);
+    expect(link.textContent!.trim()).to.match(/^results\.pdf \(\d+ B\)$/);
+    const download = $<HTMLAnchorElement>(el, 'attachment-download')!;
+    expect(download.getAttribute('download')).to.equal('results.pdf');
+    expect(download.href).to.equal(link.href);
+    expect(download.getAttribute('aria-label')).to.equal('Download results.pdf');
+    await expect(el).to.be.accessible();
   });
 
   it('shows a received image with "Image: <name>" as its alternative text', async () => {
@@ -290,7 +296,10 @@ describe('<clinic-chat-box>', () => {
     const el = await renderBox(patients.ana, 'ana');
     await patients.ana.send('two files', [await pngFile('a.png'), pdfFile('b.pdf')]);
     await el.updateComplete;
-    const urls = [...el.shadowRoot!.querySelectorAll<HTMLAnchorElement>('a[part~="attachment"]')].map((a) => a.href);
+    const urls = [
+      ...[...el.shadowRoot!.querySelectorAll<HTMLImageElement>('[part~="attachment"] img')].map((img) => img.src),
+      ...[...el.shadowRoot!.querySelectorAll<HTMLAnchorElement>('a[part~="attachment"]')].map((a) => a.href),
+    ];
     expect(urls).to.have.length(2);
     revokeSpy = spyOnRevokeObjectURL();
 

@@ -16,7 +16,9 @@ import { SaveTranscriptController, canSaveTranscript } from '../controllers/save
 import { base } from '../theme.js';
 import { styles } from './clinic-chat-box.styles.js';
 import { EndConfirmController } from './end-confirm.js';
-import { messageList } from './message-list.js';
+import { ImageViewerController } from './image-viewer.js';
+import { viewerStyles } from './image-viewer.styles.js';
+import { messageList, type AttachmentActions } from './message-list.js';
 import { messageStyles } from './message-list.styles.js';
 import { MessageWindowController } from './window-controller.js';
 
@@ -50,7 +52,12 @@ import { MessageWindowController } from './window-controller.js';
  * @csspart link - An http(s) link in a message's text; opens in a new tab.
  * @csspart time - When a message was sent, on the last message of a group.
  * @csspart delivery - Delivery status of an own message; `delivery-failed` when it failed.
- * @csspart attachment - An attachment link or image preview.
+ * @csspart attachment - An attachment: an image's thumbnail (opens the image viewer), a PDF's link (opens it in a new tab), another file's download link.
+ * @csspart attachment-download - "Download" beside a PDF's link.
+ * @csspart image-viewer - The full-size image viewer, a modal dialog; Escape or its Close button closes it.
+ * @csspart image-viewer-image - The image in it, at its natural size, scaled down to fit the viewport.
+ * @csspart image-viewer-download - Its "Download" link.
+ * @csspart image-viewer-close - Its "Close" button; focus returns to the thumbnail.
  * @csspart typing - The "is typing" line.
  * @csspart banner - Says that the chat has ended or the patient has left.
  * @csspart note - A staff-only note in the timeline (shared inbox).
@@ -60,7 +67,7 @@ import { MessageWindowController } from './window-controller.js';
  * @csspart event-link - The vendor's link: a call's recording, the email.
  */
 export class ClinicChatBox extends LitElement {
-  static override styles = [base, styles, messageStyles];
+  static override styles = [base, styles, messageStyles, viewerStyles];
 
   static define(tag = 'clinic-chat-box'): void {
     ClinicChatComposer.define();
@@ -96,6 +103,7 @@ export class ClinicChatBox extends LitElement {
   private readonly urls = new Map<Blob, string>();
   private readonly endConfirm = new EndConfirmController(this, () => this.core?.end());
   private readonly saver = new SaveTranscriptController(this, () => this.clinicName);
+  private readonly viewer = new ImageViewerController(this);
   private stickToBottom = true;
   private lastScrollTop = 0;
   /** A long thread renders its newest page; earlier pages on request. */
@@ -162,7 +170,11 @@ export class ClinicChatBox extends LitElement {
     if (switched || this.minimized) {
       this.endConfirm.reset();
       this.saver.reset();
+      this.viewer.reset();
     }
+    // The viewer goes with its image: an erased thread's URLs are revoked after this render.
+    const viewed = this.viewer.image?.blob;
+    if (viewed && !this.thread?.messages.some((m) => m.attachments.some((a) => a.blob === viewed))) this.viewer.reset();
     // An erased thread has nothing to save: its format choice must not come back with new messages.
     if (!this.thread || !canSaveTranscript(this.thread)) this.saver.reset();
     if (switched) {
@@ -219,7 +231,7 @@ export class ClinicChatBox extends LitElement {
                     : nothing}
                 ${this.window.render(from)}
                 ${guard([thread.messages, from, this.notes, this.events, this.readerId], () =>
-                  messageList(thread.messages, this.urlFor, from, { notes: this.notes, events: this.events, ...(this.readerId && { me: this.readerId }) }),
+                  messageList(thread.messages, this.attachments, from, { notes: this.notes, events: this.events, ...(this.readerId && { me: this.readerId }) }),
                 )}
               </div>
               <p part="typing" aria-live="off" title=${typing || nothing}>${typing}</p>
@@ -238,6 +250,7 @@ export class ClinicChatBox extends LitElement {
                 ></clinic-chat-composer>`,
               )}
         </div>
+        ${this.viewer.render()}
       </section>
     `;
   }
@@ -277,10 +290,14 @@ export class ClinicChatBox extends LitElement {
         </header>`;
   }
 
-  private readonly urlFor = (blob: Blob): string => {
-    let url = this.urls.get(blob);
-    if (!url) this.urls.set(blob, (url = URL.createObjectURL(blob)));
-    return url;
+  /** One object: the log's rows are guarded, and a new one each render would re-render them all. */
+  private readonly attachments: AttachmentActions = {
+    urlFor: (blob) => {
+      let url = this.urls.get(blob);
+      if (!url) this.urls.set(blob, (url = URL.createObjectURL(blob)));
+      return url;
+    },
+    open: (image, opener) => this.viewer.show(image, opener),
   };
 
   /** Revokes preview URLs of attachments no longer shown (an erased thread frees its bytes). */

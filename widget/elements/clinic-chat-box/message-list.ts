@@ -10,6 +10,7 @@ import type { AttachmentView, ChatMessage, FailReason } from '../../core/types.j
 import { displayName, formatBytes } from '../../format.js';
 import { icons } from '../icons.js';
 import { renderEvent } from './event-card.js';
+import type { ViewedImage } from './image-viewer.js';
 
 const STATUS_TEXT = { sending: 'Sending…', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not sent' } as const;
 const REASON_TEXT: Record<FailReason, string> = {
@@ -31,8 +32,13 @@ const relativeDay = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 const LINK = /\bhttps?:\/\/[^\s<>"]+/gi;
 const TRAILING = /[.,;:!?'")\]]+$/;
 
-/** Gives an attachment's blob a URL the box owns (and revokes when the message leaves). */
-export type UrlFor = (blob: Blob) => string;
+/** What the box does for the log's attachments. */
+export interface AttachmentActions {
+  /** Gives an attachment's blob a URL the box owns (and revokes when the message leaves). */
+  readonly urlFor: (blob: Blob) => string;
+  /** An image's thumbnail was activated: show it full size, focus back on `opener` afterwards. */
+  readonly open: (image: ViewedImage, opener: HTMLElement) => void;
+}
 
 interface NoteRow {
   readonly note: Note;
@@ -70,7 +76,7 @@ interface Row {
  * author on one day form a group: the name and avatar on the first, the time on the last; a
  * note or an event ends a group.
  */
-export function messageList(messages: readonly ChatMessage[], urlFor: UrlFor, from = 0, asides: Asides = NO_ASIDES, now = Date.now()) {
+export function messageList(messages: readonly ChatMessage[], attachments: AttachmentActions, from = 0, asides: Asides = NO_ASIDES, now = Date.now()) {
   const today = startOfDay(now);
   const items = withAsides(messages, from, asides);
   const rows: Array<Row | NoteRow | EventRow> = [];
@@ -103,7 +109,7 @@ export function messageList(messages: readonly ChatMessage[], urlFor: UrlFor, fr
         ? guard([r.note, r.day], () => renderNote(r))
         : 'event' in r
           ? guard([r.event, r.day, asides.me], () => html`${separator(r.day)}${renderEvent(r.event, asides.me)}`)
-          : guard([r.m, r.day, r.first, r.last], () => renderRow(r, urlFor)),
+          : guard([r.m, r.day, r.first, r.last], () => renderRow(r, attachments)),
   );
 }
 
@@ -139,7 +145,7 @@ function renderNote({ note, day }: NoteRow) {
     </div>`;
 }
 
-function renderRow({ m, day, first, last }: Row, urlFor: UrlFor) {
+function renderRow({ m, day, first, last }: Row, attachments: AttachmentActions) {
   const at = new Date(m.at);
   const author = displayName(m.from.name);
   const parts = ['message', m.mine ? 'message-mine' : 'message-theirs', first ? 'group-first' : '', last ? 'group-last' : ''];
@@ -154,7 +160,7 @@ function renderRow({ m, day, first, last }: Row, urlFor: UrlFor) {
       <div class="bubble">
         ${m.mine ? html`<span class="visually-hidden">You: </span>` : nothing}${m.text
           ? html`<span part="text">${linkify(m.text)}</span>`
-          : nothing}${m.attachments.map((a) => renderAttachment(a, urlFor))}
+          : nothing}${m.attachments.map((a) => renderAttachment(a, attachments))}
       </div>
       ${last || m.status ? renderMeta(m, at, last) : nothing}
     </div>`;
@@ -223,20 +229,36 @@ function dayLabel(day: number, today: number): string {
   return dateFormat.format(day);
 }
 
-function renderAttachment(a: AttachmentView, urlFor: UrlFor) {
+/**
+ * An image is a thumbnail that opens the box's viewer; a PDF opens in a new tab (the browser's
+ * viewer), with a Download link beside it; any other file downloads.
+ */
+function renderAttachment(a: AttachmentView, { urlFor, open }: AttachmentActions) {
   const name = displayName(a.name);
   if (!a.blob) {
-    return html`<span part="attachment">
+    return html`<span part="attachment" class="attachment">
       ${name} <progress max="1" .value=${a.progress} aria-label=${`Receiving ${name}`}></progress>
     </span>`;
   }
-  const url = urlFor(a.blob);
+  const blob = a.blob;
+  const url = urlFor(blob);
   if (a.mime.startsWith('image/')) {
-    return html`<a part="attachment" href=${url} target="_blank" rel="noopener" download=${name}
-      ><img src=${url} alt=${`Image: ${name}`}
-    /></a>`;
+    return html`<button
+      part="attachment"
+      class="attachment thumbnail"
+      type="button"
+      aria-haspopup="dialog"
+      @click=${(e: Event) => open({ blob, url, name }, e.currentTarget as HTMLElement)}
+    >
+      <img src=${url} alt=${`Image: ${name}`} />
+    </button>`;
   }
-  return html`<a part="attachment" href=${url} target="_blank" rel="noopener" download=${name}
-    >${icons.document} ${name} (${formatBytes(a.size)})</a
-  >`;
+  const label = html`${icons.document} ${name} (${formatBytes(a.size)})`;
+  if (a.mime === 'application/pdf') {
+    return html`<span class="attachment file">
+      <a part="attachment" href=${url} target="_blank" rel="noopener">${label}</a>
+      <a part="attachment-download" href=${url} download=${name} aria-label=${`Download ${name}`}>Download</a>
+    </span>`;
+  }
+  return html`<a part="attachment" class="attachment" href=${url} target="_blank" rel="noopener" download=${name}>${label}</a>`;
 }

@@ -245,7 +245,7 @@ export class ClinicChatInbox extends LitElement {
                   ? // One box for the draft and the conversation it becomes: the composer (and what is typed) stays.
                     html`<clinic-chat-box
                       no-header
-                      exportparts="messages, earlier-button, message, message-mine, message-theirs, group-first, group-last, date-separator, avatar, author, link, time, delivery, delivery-failed, attachment, typing, banner, note, composer, input, attach-button, send-button, file-chip, error, mode-reply, mode-note, mention-list, mention-option, mention-option-active"
+                      exportparts="messages, earlier-button, message, message-mine, message-theirs, group-first, group-last, date-separator, avatar, author, link, time, delivery, delivery-failed, attachment, attachment-download, image-viewer, image-viewer-image, image-viewer-download, image-viewer-close, typing, banner, note, composer, input, attach-button, send-button, file-chip, error, mode-reply, mode-note, mention-list, mention-option, mention-option-active"
                       .core=${chat}
                       .state=${chatState}
                       .thread=${thread}

@@ -211,6 +211,33 @@ describe('<clinic-chat>', () => {
     expect(img.alt).to.equal('Image: rash.png');
   });
 
+  it('opens a received image full size for the patient; Escape closes the viewer, not the chat; its parts are exported', async () => {
+    const { provider, patients } = await clinic(['ana']);
+    const style = document.createElement('style');
+    style.textContent = 'clinic-chat::part(image-viewer) { border-top-color: rgb(1, 2, 3); } clinic-chat::part(image-viewer-close) { border-top-color: rgb(4, 5, 6); }';
+    document.head.append(style);
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = 400;
+    const blob = await new Promise<Blob>((r) => canvas.toBlob((b) => r(b!), 'image/png'));
+    await provider.open('ana');
+    await provider.send('your scan', [new File([blob], 'scan.png', { type: 'image/png' })]);
+    await patients.ana.open();
+    await waitUntil(() => ($(patients.ana, '[part~="attachment"] img') as HTMLImageElement | null)?.naturalWidth === 400, 'the image did not arrive');
+
+    $(patients.ana, 'button[part~="attachment"]')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => ($(patients.ana, '[part~="image-viewer"]') as HTMLDialogElement | null)?.open, 'the viewer did not open');
+    const dialog = $(patients.ana, '[part~="image-viewer"]')!;
+    const exported = [getComputedStyle(dialog).borderTopColor, getComputedStyle($(patients.ana, '[part~="image-viewer-close"]')!).borderTopColor];
+    await sendKeys({ press: 'Escape' });
+    await waitUntil(() => !$(patients.ana, '[part~="image-viewer"]'), 'the viewer did not close');
+    style.remove();
+
+    expect(exported).to.deep.equal(['rgb(1, 2, 3)', 'rgb(4, 5, 6)']);
+    expect(patients.ana.state!.box).to.equal('open');
+    expect(activeElementDeep()).to.equal($(patients.ana, 'button[part~="attachment"]'));
+  });
+
   it('stores nothing in the browser during a chat', async () => {
     const { provider, patients } = await clinic(['ana']);
     await patients.ana.send('private');

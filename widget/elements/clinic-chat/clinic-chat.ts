@@ -68,7 +68,12 @@ export type { ChatIdentity };
  * @csspart message - A message (with `message-mine` or `message-theirs`).
  * @csspart author - Sender's name.
  * @csspart delivery - Delivery status (`delivery-failed` when failed).
- * @csspart attachment - An attachment.
+ * @csspart attachment - An attachment: an image's thumbnail (opens the viewer), a PDF's link (opens it in a new tab), another file's download link.
+ * @csspart attachment-download - "Download" beside a PDF's link.
+ * @csspart image-viewer - The full-size image viewer (a modal dialog; Escape closes it).
+ * @csspart image-viewer-image - The image in it, scaled down to fit the viewport.
+ * @csspart image-viewer-download - Its "Download" link.
+ * @csspart image-viewer-close - Its "Close" button.
  * @csspart typing - The typing line.
  * @csspart banner - Chat ended / patient left.
  * @csspart composer - The composer.
@@ -253,7 +258,7 @@ export class ClinicChat extends LitElement {
 
   private renderBox(state: ChatState, threadId: string) {
     return html`<clinic-chat-box
-      exportparts="box, header, title, status, minimize-button, close-button, end-button, end-confirm, end-confirm-button, end-cancel-button, end-save, save-transcript, save-transcript-menu, save-transcript-text, save-transcript-fhir, messages, earlier-button, message, message-mine, message-theirs, group-first, group-last, date-separator, avatar, author, link, time, delivery, delivery-failed, attachment, typing, banner, composer, input, attach-button, send-button, file-chip, error"
+      exportparts="box, header, title, status, minimize-button, close-button, end-button, end-confirm, end-confirm-button, end-cancel-button, end-save, save-transcript, save-transcript-menu, save-transcript-text, save-transcript-fhir, messages, earlier-button, message, message-mine, message-theirs, group-first, group-last, date-separator, avatar, author, link, time, delivery, delivery-failed, attachment, attachment-download, image-viewer, image-viewer-image, image-viewer-download, image-viewer-close, typing, banner, composer, input, attach-button, send-button, file-chip, error"
       .core=${this.session.core}
       .state=${state}
       .thread=${state.threads.find((t) => t.id === threadId)}

@@ -128,7 +128,7 @@ describe('<clinic-chat> with long content', () => {
 
     const attachment = deepQuery(provider, 'a[part~="attachment"]')!;
     expect(attachment.textContent).to.contain('invoicegnp.exe');
-    expect(attachment.getAttribute('download')).to.equal('invoicegnp.exe');
+    expect(deepQuery(provider, '[part~="attachment-download"]')!.getAttribute('download')).to.equal('invoicegnp.exe');
     const shown = [
       deepQuery(provider, '[part~="title"]')!,
       deepQuery(provider, '[part~="author"]')!,
