@@ -26,10 +26,18 @@ export function openInNewTab(fetchPage: () => Promise<Blob | undefined>, style: 
   tab.opener = null;
   void fetchPage().then(
     async (page) => {
-      if (!page) return tab.close();
+      if (!page || !page.type.startsWith('text/html')) return tab.close();
       // Its inline sheet would only be refused (and reported) by this page's CSP, even while
       // parsing: taken out of the text first, and adopted instead.
       const parsed = new DOMParser().parseFromString((await page.text()).replace(/<style>[\s\S]*?<\/style>/g, ''), 'text/html');
+      // The hub escapes every value and sends no script; whatever else answered (a proxy's error
+      // page) is kept to plain markup all the same: no script, frame or handler reaches the tab.
+      for (const el of parsed.querySelectorAll('script, iframe, object, embed, link, meta[http-equiv], base, form')) el.remove();
+      for (const el of parsed.querySelectorAll('*')) {
+        for (const attr of [...el.attributes]) {
+          if (attr.name.startsWith('on') || (attr.name === 'href' && !/^https?:/i.test(attr.value)) || attr.name === 'src' || attr.name === 'srcdoc') el.removeAttribute(attr.name);
+        }
+      }
       const doc = tab.document;
       doc.replaceChild(doc.importNode(parsed.documentElement, true), doc.documentElement);
       const sheet = new (tab as Window & typeof globalThis).CSSStyleSheet();

@@ -59,14 +59,15 @@ export function renderHeader(entry: InboxEntry, state: InboxState, thread: Threa
       : nothing}
     ${renderContact(entry, state, act)}
     ${entry.claimedBy && !mine ? html`<p part="claimed">${nameOf(entry.claimedBy)} is handling this conversation.</p>` : nothing}
-    ${may(state, 'chats.write') ? renderActions(entry, state, name, mine, act) : renderReadActions(act)}
+    ${may(state, 'chats.write') ? renderActions(entry, state, name, mine, act) : renderReadActions(entry, state, act)}
   </div>`;
 }
 
-/** What a reader whose role does not write may still do: their own unread mark. */
-function renderReadActions(act: HeaderActions) {
+/** What a reader whose role does not write may still do: their own unread mark, and the transcript if granted. */
+function renderReadActions(entry: InboxEntry, state: InboxState, act: HeaderActions) {
   return html`<div part="conversation-actions" role="group" aria-label="Conversation actions">
     <button part="unread-button" type="button" @click=${() => act.markUnread()}>Mark unread</button>
+    ${may(state, 'transcripts.export') ? renderTranscript(entry, act, false) : nothing}
   </div>`;
 }
 
@@ -106,7 +107,7 @@ function renderActions(entry: InboxEntry, state: InboxState, name: string, mine:
             Legal hold
           </button>`
         : nothing}
-      ${may(state, 'transcripts.export') ? renderTranscript(entry, act) : nothing}
+      ${may(state, 'transcripts.export') ? renderTranscript(entry, act, true) : nothing}
       ${renderDisplayName(entry, state, act)}
       ${entry.optedOutAt === null
         ? html`<details part="opt-out" class="menu">
@@ -191,7 +192,7 @@ function renderContact(entry: InboxEntry, state: InboxState, act: HeaderActions)
 }
 
 /** The transcript for the medical record: a file, the printable page, or mailed as the conversation ends. */
-function renderTranscript(entry: InboxEntry, act: HeaderActions) {
+function renderTranscript(entry: InboxEntry, act: HeaderActions, mayClose: boolean) {
   const internal = (e: Event) => Boolean((e.target as HTMLElement).closest('.panel')?.querySelector<HTMLInputElement>('input[name="internal"]')?.checked);
   const onEmail = (e: SubmitEvent) => {
     e.preventDefault();
@@ -208,7 +209,7 @@ function renderTranscript(entry: InboxEntry, act: HeaderActions) {
         <button part="transcript-text" type="button" @click=${(e: Event) => act.transcript('text', internal(e))}>Text file</button>
         <button part="transcript-fhir" type="button" @click=${(e: Event) => act.transcript('fhir', internal(e))}>FHIR R4 JSON</button>
       </div>
-      ${entry.status === 'open'
+      ${entry.status === 'open' && mayClose
         ? html`<form part="transcript-email" @submit=${onEmail}>
             <label>Email it to <input part="transcript-email-to" name="to" type="email" required autocomplete="email" /></label>
             <button part="transcript-email-send" type="submit">End conversation and email transcript</button>
