@@ -1,7 +1,7 @@
 // What a role grants, per org, and the check every route and WebSocket action makes. An org's
 // roles are the defaults (protocol/permissions.ts) overlaid with the ones its admins defined;
 // they are read at most every few seconds per hub, so a change reaches every hub's new requests
-// within ROLE_CACHE_MS and an open socket at its next token refresh.
+// within ROLE_CACHE_MS, and open staff sockets on the gateway's role sweep (realtime/role-sweep.ts).
 import { DEFAULT_ROLES, type Permission } from '../../protocol/permissions.js';
 import type { HubContext } from '../context.js';
 import { rolesOf } from '../db/repositories/roles.js';

@@ -7,7 +7,8 @@
 import type { WebSocket } from 'ws';
 import { decodeFrame, type ErrorCode, type OutgoingFrame } from '../../protocol/index.js';
 import { peerOf, type Identity } from '../auth/identity.js';
-import { can } from '../auth/permissions.js';
+import { ROLE_CACHE_MS, can } from '../auth/permissions.js';
+import { RoleSweep } from './role-sweep.js';
 import { AuthError, resolveIdentity, verifyClaims, type VerifiedToken } from '../auth/tokens.js';
 import type { HubContext } from '../context.js';
 import { attachmentKeysOf, deleteConversation } from '../db/repositories/conversations.js';
@@ -52,11 +53,14 @@ export interface GatewayOptions {
   uploadIdleMs: number;
   /** Messages waiting for a commit before new ones are refused with `overloaded`. */
   maxWriteBacklog: number;
+  /** How often open staff sockets take their org's roles again (a role changed or deleted). */
+  roleSweepMs: number;
 }
 
 export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   authTimeoutMs: 5000,
   heartbeatMs: 5000,
+  roleSweepMs: ROLE_CACHE_MS,
   maxBufferedBytes: 1024 * 1024,
   perConnectionPerSecond: 50,
   perUserPerMinute: 1200,
@@ -93,6 +97,7 @@ export class Gateway {
     (orgId, thread, afterSeq, upTo) => storedEnvelopes(this.ctx, orgId, thread, afterSeq, upTo),
   );
   private readonly heartbeat: ReturnType<typeof setInterval>;
+  private readonly roleSweep: RoleSweep;
   private readonly options: GatewayOptions;
   private closing = false;
   private lastBeat = Date.now();
@@ -132,6 +137,7 @@ export class Gateway {
     scale.broker.onEnvelope((envelope) => this.deliverLocal(envelope));
     scale.onRecovered((orgs) => this.recover(orgs));
     this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs);
+    this.roleSweep = new RoleSweep(ctx, () => this.sessions, this.options.roleSweepMs);
   }
 
   get connections(): number {
@@ -179,6 +185,7 @@ export class Gateway {
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.heartbeat);
+    this.roleSweep.stop();
     this.sequencer.close();
     const sessions = [...this.sessions];
     for (const session of sessions) session.close(CLOSE.restart, 'hub restarting');

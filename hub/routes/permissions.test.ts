@@ -158,6 +158,24 @@ eachDialect((databases) => {
       expect(await writer.waitFor((f) => f.type === 'ack' || f.type === 'error')).toMatchObject({ type: 'ack' });
     });
 
+    it('an open staff socket follows a change of its role: no chats.write, its messages are refused; no chats.read, it is closed', async () => {
+      const sam = await token('sam', 'admin');
+      await api(sam, '/inbox/settings/roles/nurse', 'PUT', { permissions: ['chats.read', 'chats.write'] });
+      const kim = await t.connect(await token('kim', 'nurse'));
+      let clock = 0;
+      const write = async () => {
+        const id = `k${++clock}`;
+        kim.send({ type: 'message', id, thread: 'ana', from: { id: 'kim', name: 'Person kim', role: 'provider' }, text: 'hello', at: Date.now(), clock });
+        return kim.waitFor((f) => (f.type === 'ack' || f.type === 'error') && ('id' in f ? f.id === id : f.ref === id));
+      };
+      expect(await write()).toMatchObject({ type: 'ack' });
+      await api(sam, '/inbox/settings/roles/nurse', 'PUT', { permissions: ['chats.read'] });
+      await expect.poll(async () => (await write())?.type, { timeout: 5000, interval: 100 }).toBe('error');
+      await api(sam, '/inbox/settings/roles/nurse', 'DELETE');
+      expect(await kim.closed()).toBe(4003);
+      expect(kim.frames.some((f) => f.type === 'error' && f.code === 'forbidden' && f.message.includes('no longer'))).toBe(true);
+    });
+
     it('lists the default and defined roles; a token naming a role the org lacks is refused on REST and the socket', async () => {
       const roles = (await t.admin<RolesResponse>(`/orgs/${t.clinic.org.id}/roles`)).body.roles;
       expect(roles.find((r) => r.name === 'admin')).toEqual({ name: 'admin', permissions: [...PERMISSIONS], defined: false });

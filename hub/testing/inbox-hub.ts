@@ -33,7 +33,7 @@ export function inboxHubPerTest(databases: TestDatabases, options: () => Partial
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'clinic-chat-inbox-'));
-    hub = await createHub({ port: 0, dataDir: dir, database: await databases.fresh(), blobs: 'files', adminKey: TEST_ADMIN_KEY, logger: pino({ level: 'silent' }), gateway: { heartbeatMs: 300 }, ...options() });
+    hub = await createHub({ port: 0, dataDir: dir, database: await databases.fresh(), blobs: 'files', adminKey: TEST_ADMIN_KEY, logger: pino({ level: 'silent' }), gateway: { heartbeatMs: 300, roleSweepMs: 200 }, ...options() });
     clinic = await createTestOrg(hub.ctx);
   });
 
