@@ -109,6 +109,22 @@ eachDialect((databases) => {
     expect(files.join(' ')).not.toMatch(/zqxmarkerexpired/i);
   });
 
+  it('takes a purged patient\'s merged records and their shared phone with them', async () => {
+    const id = await seed('GONE', NOW - 40 * DAY);
+    const patient = (await db.selectFrom('conversations').select('patient_id').where('id', '=', id).executeTakeFirstOrThrow()).patient_id;
+    await db.insertInto('contacts').values({ id: 'con_1', org_id: org, phone: '+15550102000', primary_patient_id: patient, created_at: 1 }).execute();
+    await db.updateTable('patients').set({ contact_id: 'con_1', phone: '+1 555 010 2000' }).where('id', '=', patient).execute();
+    await upsertPatient(db, org, { externalId: 'gone-old', name: 'Patient GONE (old record)' });
+    await db.updateTable('patients').set({ merged_into: patient, contact_id: null, phone: '555 010 2000' }).where('external_id', '=', 'gone-old').execute();
+    const kept = await upsertPatient(db, org, { externalId: 'other', name: 'Other' });
+    await db.insertInto('contacts').values({ id: 'con_2', org_id: org, phone: '+15550109999', primary_patient_id: kept.id, created_at: 1 }).execute();
+    await db.updateTable('patients').set({ contact_id: 'con_2' }).where('id', '=', kept.id).execute();
+
+    await purgeExpired({ db, blobs, log }, NOW);
+    expect((await db.selectFrom('patients').select('external_id').where('org_id', '=', org).execute()).map((p) => p.external_id)).toEqual(['other']);
+    expect((await db.selectFrom('contacts').select('id').where('org_id', '=', org).execute()).map((c) => c.id)).toEqual(['con_2']);
+  });
+
   it('purges nothing of an org that keeps conversations forever', async () => {
     await db.updateTable('orgs').set({ retention_days: null }).where('id', '=', org).execute();
     const old = await seed('Zqxmarkerforever', NOW - 9000 * DAY);

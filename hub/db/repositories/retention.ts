@@ -63,7 +63,21 @@ export async function deleteConversations(
       .where('id', 'in', patientIds)
       .where(({ not, exists, selectFrom }) => not(exists(selectFrom('conversations').select('id').whereRef('conversations.patient_id', '=', 'patients.id'))))
       .executeTakeFirst();
-    return { conversations: Number(deleted.numDeletedRows), messages: Number(counted.n), patients: Number(patients.numDeletedRows) };
+    // Records merged into a patient who is gone now hold nothing but a name and a phone: gone too.
+    const merged = await trx.deleteFrom('patients').where('org_id', '=', orgId).where('merged_into', 'in', patientIds).executeTakeFirst();
+    // A shared phone no patient is on any more, and a primary who is gone, are not kept either.
+    await trx
+      .deleteFrom('contacts')
+      .where('org_id', '=', orgId)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('patients').select('id').whereRef('patients.contact_id', '=', 'contacts.id'))))
+      .execute();
+    await trx
+      .updateTable('contacts')
+      .set({ primary_patient_id: null })
+      .where('org_id', '=', orgId)
+      .where('primary_patient_id', 'in', patientIds)
+      .execute();
+    return { conversations: Number(deleted.numDeletedRows), messages: Number(counted.n), patients: Number(patients.numDeletedRows) + Number(merged.numDeletedRows) };
   });
 }
 
