@@ -43,5 +43,12 @@ export function sqliteDialect(path: string): SqliteDialect {
   // Deleted rows are overwritten with zeros, not just unlinked: a purged message's text must not
   // linger in free pages of the file (see docs/retention.md).
   sqlite.pragma('secure_delete = ON');
+  // SQLite's lower() and LIKE fold ASCII only: "Émile" would never match "émile".
+  sqlite.function('clinic_fold', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? foldText(text) : text));
   return new SqliteDialect({ database: withStatementCache(sqlite) });
+}
+
+/** Lower case without diacritics: what names are compared in, so "émile", "Emile" and "ÉMILE" match. */
+export function foldText(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }

@@ -38,6 +38,10 @@ eachDialect((databases) => {
       expect(await find(lee, '%')).toEqual(['walk-in-7']);
       expect(await find(lee, '_')).toEqual([]);
       expect(await find(lee, '   ')).toEqual([]);
+      // Any alphabet's case, on both databases (SQLite's own lower() knows ASCII only).
+      await upsert({ externalId: 'mrn-2001', name: 'Émile Ørsted' });
+      expect(await find(lee, 'ÉMILE')).toEqual(['mrn-2001']);
+      expect(await find(lee, 'ørsted')).toEqual(['mrn-2001']);
       const other = await createTestOrg(t.hub.ctx, { name: 'Other' });
       expect(await find(await other.mint({ sub: 'eve', name: 'Eve', role: 'staff' }), 'ana')).toEqual([]);
       expect((await api(await token('ana', 'patient'), '/inbox/patients?q=ana')).status).toBe(403);

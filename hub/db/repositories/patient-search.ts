@@ -1,7 +1,10 @@
-// Finding a patient to start a conversation with: by name (any part), phone (its digits, on the
-// shared contact) or the vendor's external id (its start). Merged records are never found.
+// Finding a patient to start a conversation with: by name (any part, in any case; on SQLite
+// without diacritics too), phone (its digits, on the shared contact) or the vendor's external id
+// (its start). Merged records are never found.
 import { sql } from 'kysely';
 import type { HubDatabase } from '../database.js';
+import { dialectOf } from '../dialect.js';
+import { foldText } from '../sqlite.js';
 
 export interface PatientHit {
   id: string;
@@ -15,8 +18,12 @@ export interface PatientHit {
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
 export async function searchPatients(db: HubDatabase, orgId: string, query: string, limit = 20): Promise<PatientHit[]> {
-  const q = query.trim().toLowerCase();
+  const sqlite = dialectOf(db) === 'sqlite';
+  // SQLite compares names folded (case and diacritics, the hub's clinic_fold); PostgreSQL's
+  // lower() already knows every alphabet's case.
+  const q = sqlite ? foldText(query.trim()) : query.trim().toLowerCase();
   if (!q) return [];
+  const name = sqlite ? sql`clinic_fold(patients.name)` : sql`lower(patients.name)`;
   const digits = q.replace(/\D/g, '');
   const text = `%${likeEscape(q)}%`;
   const rows = await db
@@ -28,7 +35,7 @@ export async function searchPatients(db: HubDatabase, orgId: string, query: stri
     .where('patients.merged_into', 'is', null)
     .where((eb) =>
       eb.or([
-        eb(sql`lower(patients.name)`, 'like', sql`${text} escape '\\'`),
+        eb(name, 'like', sql`${text} escape '\\'`),
         eb(sql`lower(patients.external_id)`, 'like', sql`${`${likeEscape(q)}%`} escape '\\'`),
         ...(digits.length >= 3 ? [eb('contacts.phone', 'like', `%${digits}%`)] : []),
       ]),
