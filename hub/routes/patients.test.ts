@@ -152,18 +152,33 @@ eachDialect((databases) => {
       expect((await api(await other.mint({ sub: 'eve', name: 'Eve', role: 'staff' }), `/inbox/cnv_survivor/merge`, 'POST', { duplicate })).status).toBe(404);
     });
 
-    it('refuses to merge two records that both have a chat, and changes nothing', async () => {
+    it('merges two records that both have a chat: the duplicate\'s messages follow the survivor\'s, in order, with notes and events; the patient gets them', async () => {
       const lee = await token('lee', 'staff');
-      await says('ben', 'first', 'Ben Okafor');
-      await says('ben-2', 'second', 'Ben Okafor');
+      await says('ben', 'first record, one', 'Ben Okafor');
+      const benSocket = await t.connect(await token('ben', 'patient', 'Ben Okafor'));
+      await says('ben-2', 'second record, one', 'Ben Okafor');
       const first = (await conversationOf(lee, 'ben'))!;
       const second = (await conversationOf(lee, 'ben-2'))!;
+      await api(lee, `/inbox/${second}/notes`, 'POST', { clientId: 'n1', text: 'same person as ben', mentions: [] });
       const db = t.hub.ctx.db;
       const duplicate = (await db.selectFrom('conversations').select('patient_id').where('id', '=', second).executeTakeFirstOrThrow()).patient_id;
-      const refused = await api(lee, `/inbox/${first}/merge`, 'POST', { duplicate });
-      expect([refused.status, refused.body.error.code]).toEqual([409, 'not-allowed']);
-      expect((await db.selectFrom('patients').select('merged_into').where('id', '=', duplicate).executeTakeFirstOrThrow()).merged_into).toBeNull();
-      expect((await db.selectFrom('conversations').select('patient_id').where('id', '=', second).executeTakeFirstOrThrow()).patient_id).toBe(duplicate);
+      const merged = await api(lee, `/inbox/${first}/merge`, 'POST', { duplicate });
+      expect(merged.status).toBe(200);
+      const history = await api(lee, `/conversations/${first}/messages`);
+      expect(history.body.messages.map((m: { seq: number; body: string }) => [m.seq, m.body])).toEqual([
+        [1, 'first record, one'],
+        [2, 'second record, one'],
+      ]);
+      expect((await api(lee, `/inbox/${first}/notes`)).body.notes.map((n: { text: string }) => n.text)).toEqual(['same person as ben']);
+      expect((await api(lee, `/inbox/${first}`)).body.conversation).toMatchObject({ lastSeq: 2, preview: 'second record, one', status: 'open' });
+      expect((await api(lee, `/inbox/${second}`)).body.conversation).toMatchObject({ status: 'closed' });
+      // The survivor's page catches up with the joined history, and the next message goes on after it.
+      benSocket.send({ type: 'resume', seen: [{ thread: 'ben', seq: 1 }] });
+      await benSocket.waitFor((f) => f.type === 'message' && f.text === 'second record, one');
+      benSocket.send({ type: 'message', id: 'ben-next', thread: 'ben', from: { id: 'ben', name: 'Ben Okafor', role: 'patient' }, text: 'thanks', at: Date.now(), clock: 5 });
+      expect(await benSocket.waitFor((f) => f.type === 'ack' && f.id === 'ben-next')).toMatchObject({ seq: 3 });
+      const authors = await db.selectFrom('messages').select('author_id').where('conversation_id', '=', first).where('author_kind', '=', 'patient').execute();
+      expect(new Set(authors.map((a) => a.author_id))).toEqual(new Set([(await db.selectFrom('conversations').select('patient_id').where('id', '=', first).executeTakeFirstOrThrow()).patient_id]));
     });
   });
 });

@@ -85,7 +85,6 @@ export function patientsApp(ctx: HubContext, live: InboxLive) {
       const { duplicate } = await parseBody(c, MergeBody);
       const outcome = await mergePatients(ctx.db, live, identity, duplicate, conversation.patient_id);
       if (!outcome.ok && outcome.reason === 'same') throw httpError(409, 'not-allowed', 'a record cannot be merged into itself');
-      if (!outcome.ok && outcome.reason === 'both-have-chats') throw httpError(409, 'not-allowed', 'both records have a conversation; merging two conversations is not supported yet');
       if (!outcome.ok) throw httpError(404, 'not-found', 'no such patient');
       return c.json({ merged: duplicate, into: conversation.patient_id, conversations: outcome.conversations });
     });
