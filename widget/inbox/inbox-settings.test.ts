@@ -67,6 +67,20 @@ describe('InboxSettings against a real hub', () => {
     expect([sam.state.settings, sam.state.retention, sam.state.audit]).toEqual([undefined, undefined, undefined]);
   });
 
+  it('narrows the audit: the first page, Load more and the CSV all keep the filters', async () => {
+    for (let i = 0; i < 60; i++) await audit(hub.ctx.db, { orgId: clinic.org.id, actor: { kind: 'admin-key', id: 'admin' }, action: i % 2 ? 'transcript.export' : 'patient.upsert', subject: { type: 'patient', id: `pat_${i}` } }, 1_000_000 + i);
+    const sam = await inboxOf('sam', 'admin');
+    await sam.settings.open();
+    await sam.settings.filterAudit({ action: 'transcript.*', actor: 'admin' });
+    expect(sam.state.audit?.entries).toHaveLength(30);
+    expect(sam.state.audit?.entries.every((e) => e.action === 'transcript.export')).toBe(true);
+    expect(sam.state.audit?.next).toBeUndefined();
+    const csv = await sam.settings.auditCsv();
+    const lines = (await csv!.csv.text()).trim().split(/\r?\n/);
+    expect(lines.slice(1).every((l) => l.includes('transcript.export'))).toBe(true);
+    expect(lines).toHaveLength(31);
+  });
+
   it('an admin sees the roles and changes what one grants; the change is on top of the audit', async () => {
     const sam = await inboxOf('sam', 'admin');
     await sam.settings.open();

@@ -91,18 +91,26 @@ export class InboxSettings {
     });
   }
 
+  /** The audit narrowed to who, what and when (they combine); its first page. */
+  async filterAudit(filters: AuditFilters): Promise<void> {
+    await this.guard(async () => {
+      const page = await this.api.audit(filters, undefined, AUDIT_PAGE);
+      this.store.set({ audit: { ...page, filters } });
+    });
+  }
+
   /** Appends the next older page of the audit. */
   async moreAudit(): Promise<void> {
     const audit = this.store.state.audit;
     if (!audit?.next) return;
     await this.guard(async () => {
-      const page = await this.api.audit({}, audit.next, AUDIT_PAGE);
-      this.store.set({ audit: { entries: [...audit.entries, ...page.entries], ...(page.next && { next: page.next }) } });
+      const page = await this.api.audit(audit.filters ?? {}, audit.next, AUDIT_PAGE);
+      this.store.set({ audit: { entries: [...audit.entries, ...page.entries], ...(page.next && { next: page.next }), ...(audit.filters && { filters: audit.filters }) } });
     });
   }
 
-  /** The audit as a CSV file (undefined when the hub refused: the problem says why). */
-  async auditCsv(filters: AuditFilters = {}): Promise<{ csv: Blob; filename: string } | undefined> {
+  /** The audit as a CSV file, as narrowed (undefined when the hub refused: the problem says why). */
+  async auditCsv(filters: AuditFilters = this.store.state.audit?.filters ?? {}): Promise<{ csv: Blob; filename: string } | undefined> {
     let file: { csv: Blob; filename: string } | undefined;
     await this.guard(async () => {
       file = await this.api.auditCsv(filters);
@@ -124,6 +132,7 @@ export class InboxSettings {
 
   /** The first page again, with what the change just audited on top. */
   private async reloadAudit(): Promise<void> {
-    if (this.store.state.audit) this.store.set({ audit: await this.api.audit({}, undefined, AUDIT_PAGE) });
+    const filters = this.store.state.audit?.filters;
+    if (this.store.state.audit) this.store.set({ audit: { ...(await this.api.audit(filters ?? {}, undefined, AUDIT_PAGE)), ...(filters && { filters }) } });
   }
 }

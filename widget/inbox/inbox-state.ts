@@ -5,7 +5,7 @@ import type { AuditEntryView, ContactResponse, DirectoryResponse, DisplayNameRes
 import type { Permission } from '../../protocol/permissions.js';
 import type { RolesResponse } from '../../protocol/rest.js';
 import type { TimelineEvent } from '../../protocol/timeline.js';
-import type { InboxApi, MentionEntry } from './inbox-api.js';
+import type { AuditFilters, InboxApi, MentionEntry } from './inbox-api.js';
 import type { NewChatState, Starting } from './inbox-new-chat.js';
 
 /** The lists a staff member picks from: each is a set of filters the hub answers. */
@@ -60,7 +60,7 @@ export interface InboxState {
   /** While the settings panel is open, for `settings.manage`: the org's retention and what "Purge now" last deleted. */
   readonly retention?: { readonly days: number | null; readonly purged?: PurgeResponse };
   /** While the settings panel is open, for `audit.view`: the newest audit entries, older pages appended. */
-  readonly audit?: { readonly entries: readonly AuditEntryView[]; readonly next?: string };
+  readonly audit?: { readonly entries: readonly AuditEntryView[]; readonly next?: string; readonly filters?: AuditFilters };
   /** The last thing that went wrong, in words for the person (a refused claim, an unreachable hub). */
   readonly problem?: string;
 }

@@ -481,6 +481,20 @@ export const styles = css`
     display: block;
     margin: 4px 0;
   }
+  [part~='audit-filters'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: flex-end;
+    gap: 8px 12px;
+    margin: 0 0 10px;
+  }
+  [part~='audit-filters'] label {
+    display: flex;
+    flex-direction: column;
+    gap: 2px;
+    margin: 0;
+    font-size: 0.9em;
+  }
   [part~='role'] fieldset {
     display: grid;
     grid-template-columns: repeat(auto-fill, minmax(12em, 1fr));

@@ -175,6 +175,7 @@ export class ClinicChatInbox extends LitElement {
       if (!this.purging) void this.session.inbox?.settings.purgeNow();
     },
     moreAudit: () => void this.session.inbox?.settings.moreAudit(),
+    filterAudit: (filters) => void this.session.inbox?.settings.filterAudit(filters),
     downloadAudit: () => void this.downloadAudit(),
   };
 

@@ -63,10 +63,11 @@ export function renderHeader(entry: InboxEntry, state: InboxState, thread: Threa
   </div>`;
 }
 
-/** What a reader whose role does not write may still do: their own unread mark, and the transcript if granted. */
+/** What a reader whose role does not write may still do: their own unread mark, and legal hold and the transcript if granted. */
 function renderReadActions(entry: InboxEntry, state: InboxState, act: HeaderActions) {
   return html`<div part="conversation-actions" role="group" aria-label="Conversation actions">
     <button part="unread-button" type="button" @click=${() => act.markUnread()}>Mark unread</button>
+    ${may(state, 'settings.manage') ? renderLegalHold(entry, act) : nothing}
     ${may(state, 'transcripts.export') ? renderTranscript(entry, act, false) : nothing}
   </div>`;
 }
@@ -102,11 +103,7 @@ function renderActions(entry: InboxEntry, state: InboxState, name: string, mine:
         : html`<button part="reopen-button" type="button" @click=${() => act.reopen()}>Restart conversation</button>`}
       <button part="urgent-button" type="button" aria-pressed=${entry.urgency > 0 ? 'true' : 'false'} @click=${() => act.urgent(!(entry.urgency > 0))}>Urgent</button>
       <button part="unread-button" type="button" @click=${() => act.markUnread()}>Mark unread</button>
-      ${may(state, 'settings.manage')
-        ? html`<button part="legal-hold-button" type="button" aria-pressed=${entry.legalHold ? 'true' : 'false'} title="On legal hold the retention purge never deletes this conversation" @click=${() => act.legalHold(!entry.legalHold)}>
-            Legal hold
-          </button>`
-        : nothing}
+      ${may(state, 'settings.manage') ? renderLegalHold(entry, act) : nothing}
       ${may(state, 'transcripts.export') ? renderTranscript(entry, act, true) : nothing}
       ${renderDisplayName(entry, state, act)}
       ${entry.optedOutAt === null
@@ -218,4 +215,10 @@ function renderTranscript(entry: InboxEntry, act: HeaderActions, mayClose: boole
         : nothing}
     </div>
   </details>`;
+}
+
+function renderLegalHold(entry: InboxEntry, act: HeaderActions) {
+  return html`<button part="legal-hold-button" type="button" aria-pressed=${entry.legalHold ? 'true' : 'false'} title="On legal hold the retention purge never deletes this conversation" @click=${() => act.legalHold(!entry.legalHold)}>
+    Legal hold
+  </button>`;
 }

@@ -5,6 +5,7 @@ import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { RETENTION_MAX_DAYS, type AuditEntryView, type PurgeResponse } from '../../../protocol/inbox.js';
 import { displayName } from '../../format.js';
+import type { AuditFilters } from '../../inbox/inbox-api.js';
 import type { InboxState } from '../../inbox/inbox-state.js';
 
 export interface RecordsActions {
@@ -13,7 +14,22 @@ export interface RecordsActions {
   purge(): void;
   moreAudit(): void;
   downloadAudit(): void;
+  filterAudit(filters: AuditFilters): void;
 }
+
+/** The audit's action families a person filters by. */
+const FAMILIES: ReadonlyArray<[string, string]> = [
+  ['', 'Everything'],
+  ['transcript.*', 'Transcripts (export, email)'],
+  ['messages.*', 'Messages read'],
+  ['notes.*', 'Notes read'],
+  ['conversation.*', 'Conversations'],
+  ['patient.*', 'Patients (search, create, merge)'],
+  ['contact.*', 'Shared contacts'],
+  ['role.*', 'Roles'],
+  ['retention.*', 'Retention'],
+  ['audit.*', 'The audit itself'],
+];
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
@@ -67,12 +83,43 @@ function detailText(detail: AuditEntryView['detail']): string {
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-export function renderAudit(audit: NonNullable<InboxState['audit']>, act: RecordsActions) {
+/** `staff`: who may be picked as the actor (the directory). */
+export function renderAudit(audit: NonNullable<InboxState['audit']>, staff: InboxState['staff'], act: RecordsActions) {
+  const f = audit.filters ?? {};
+  const day = (ms?: number) => (ms === undefined ? '' : new Date(ms).toISOString().slice(0, 10));
+  const onFilter = (e: SubmitEvent) => {
+    e.preventDefault();
+    const form = new FormData(e.target as HTMLFormElement);
+    const text = (key: string) => String(form.get(key) ?? '');
+    const from = text('from') ? Date.parse(`${text('from')}T00:00:00Z`) : undefined;
+    const to = text('to') ? Date.parse(`${text('to')}T00:00:00Z`) + 86_400_000 : undefined;
+    act.filterAudit({ ...(text('actor') && { actor: text('actor') }), ...(text('action') && { action: text('action') }), ...(from !== undefined && { from }), ...(to !== undefined && { to }) });
+  };
   return html`<section part="audit" aria-labelledby="audit-title">
     <div class="settings-head">
       <h3 id="audit-title">Audit</h3>
       <button part="audit-download" type="button" @click=${() => act.downloadAudit()}>Download CSV</button>
     </div>
+    <form part="audit-filters" @submit=${onFilter}>
+      <label
+        >Who
+        <select name="actor">
+          <option value="" ?selected=${!f.actor}>Anyone</option>
+          ${staff.map((s) => html`<option value=${s.id} ?selected=${f.actor === s.id}>${displayName(s.name)}</option>`)}
+          <option value="admin" ?selected=${f.actor === 'admin'}>The vendor's backend (admin key)</option>
+          <option value="retention" ?selected=${f.actor === 'retention'}>The retention purge</option>
+        </select></label
+      >
+      <label
+        >What
+        <select name="action">
+          ${FAMILIES.map(([value, label]) => html`<option value=${value} ?selected=${(f.action ?? '') === value}>${label}</option>`)}
+        </select></label
+      >
+      <label>From <input type="date" name="from" .value=${day(f.from)} /></label>
+      <label>To <input type="date" name="to" .value=${day(f.to === undefined ? undefined : f.to - 86_400_000)} /></label>
+      <button part="audit-filter" type="submit">Show</button>
+    </form>
     ${audit.entries.length
       ? html`<div class="audit-scroll">
           <table part="audit-table" aria-labelledby="audit-title">

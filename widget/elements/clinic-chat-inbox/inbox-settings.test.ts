@@ -27,6 +27,7 @@ function actions() {
     moreAudit: record('moreAudit'),
     downloadAudit: record('downloadAudit'),
     setRole: record('setRole'),
+    filterAudit: record('filterAudit'),
   };
   return { act, calls };
 }
@@ -113,6 +114,19 @@ describe('the settings panel sections', () => {
     expect(calls).to.deep.equal([['moreAudit'], ['downloadAudit']]);
     const last = await panel({ audit: { entries: [ENTRY] } }, ['audit.view'], act);
     expect(last.querySelector('[part~="audit-more"]')).to.equal(null);
+  });
+
+  it('narrows the audit by who, what and the days from and to (the last day whole)', async () => {
+    const { act, calls } = actions();
+    const staff = [{ id: 'stf_lee', externalId: 'lee', name: 'Dr. Lee' }];
+    const host = await panel({ audit: { entries: [ENTRY] }, staff }, ['audit.view'], act);
+    const form = host.querySelector<HTMLFormElement>('[part~="audit-filters"]')!;
+    form.querySelector<HTMLSelectElement>('select[name="actor"]')!.value = 'stf_lee';
+    form.querySelector<HTMLSelectElement>('select[name="action"]')!.value = 'transcript.*';
+    form.querySelector<HTMLInputElement>('input[name="from"]')!.value = '2026-12-01';
+    form.querySelector<HTMLInputElement>('input[name="to"]')!.value = '2026-12-03';
+    form.requestSubmit();
+    expect(calls).to.deep.equal([['filterAudit', { actor: 'stf_lee', action: 'transcript.*', from: Date.UTC(2026, 11, 1), to: Date.UTC(2026, 11, 4) }]]);
   });
 
   it('is accessible with every section shown', async () => {

@@ -37,7 +37,7 @@ export function renderSettings(state: InboxState, can: (permission: Permission) 
     ${can('settings.manage') ? renderUnassigned(settings, act, checked) : nothing}
     ${can('settings.manage') && state.retention ? renderRetention(state.retention, act, Boolean(confirming.purging)) : nothing}
     ${can('settings.manage') && state.roles ? renderRoles(state.roles, state.me?.role, act) : nothing}
-    ${can('audit.view') && state.audit ? renderAudit(state.audit, act) : nothing}
+    ${can('audit.view') && state.audit ? renderAudit(state.audit, state.staff, act) : nothing}
   </div>`;
 }
 
