@@ -2,29 +2,17 @@
 // routes): their own default for every conversation, and one per conversation, each set by the
 // staff member themself. It applies to messages written after the change; what was sent keeps
 // the name it was sent with. Audited, never with the name itself.
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { DisplayNameBody, type DisplayNameResponse } from '../../protocol/inbox.js';
 import type { Identity } from '../auth/identity.js';
-import { requirePermission } from '../auth/permissions.js';
 import type { HubContext } from '../context.js';
 import { audit } from '../db/repositories/audit.js';
 import { displayNamesOf, setConversationDisplayName, setOwnDisplayName } from '../db/repositories/display-names.js';
-import { visibleConversation } from '../domain/access.js';
 import type { UserEnv } from '../http/auth.js';
-import { httpError } from '../http/errors.js';
+import { conversationOf, staffWith } from '../http/staff.js';
 import { parseBody } from '../http/validate.js';
 
 export function displayNamesApp(ctx: HubContext) {
-  const writer = (c: Context<UserEnv>): Identity => {
-    const identity = c.get('identity');
-    requirePermission(identity, 'chats.write');
-    return identity;
-  };
-  const conversationOf = async (c: Context<UserEnv>, identity: Identity) => {
-    const conversation = await visibleConversation(ctx.db, identity, c.req.param('id') ?? '');
-    if (!conversation) throw httpError(404, 'not-found', 'no such conversation');
-    return conversation;
-  };
   const answer = async (identity: Identity, conversationId: string): Promise<DisplayNameResponse> => {
     const names = await displayNamesOf(ctx.db, identity.orgId, conversationId, identity.id);
     return { ...names, name: names.conversation ?? names.own ?? identity.name };
@@ -32,20 +20,20 @@ export function displayNamesApp(ctx: HubContext) {
 
   return new Hono<UserEnv>()
     .put('/me/display-name', async (c) => {
-      const identity = writer(c);
+      const identity = staffWith(c, 'chats.write');
       const { name } = await parseBody(c, DisplayNameBody);
       await setOwnDisplayName(ctx.db, identity.orgId, identity.id, name);
       await audit(ctx.db, { orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action: 'staff.display-name', subject: { type: 'staff', id: identity.id }, detail: { set: name !== null } });
       return c.json({ own: name, name: name ?? identity.name });
     })
     .get('/:id/display-name', async (c) => {
-      const identity = writer(c);
-      const conversation = await conversationOf(c, identity);
+      const identity = staffWith(c, 'chats.write');
+      const conversation = await conversationOf(ctx.db, c, identity);
       return c.json(await answer(identity, conversation.id));
     })
     .put('/:id/display-name', async (c) => {
-      const identity = writer(c);
-      const conversation = await conversationOf(c, identity);
+      const identity = staffWith(c, 'chats.write');
+      const conversation = await conversationOf(ctx.db, c, identity);
       const { name } = await parseBody(c, DisplayNameBody);
       await setConversationDisplayName(ctx.db, conversation.id, identity.id, name);
       await audit(ctx.db, { orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action: 'conversation.display-name', subject: { type: 'conversation', id: conversation.id }, detail: { set: name !== null } });

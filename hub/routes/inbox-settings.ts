@@ -4,28 +4,22 @@
 // the org's retention of closed conversations, with a purge on demand.
 // The admin key API (/admin) can do the same; this is for the clinic's own admins, from the inbox.
 // Every change is audited (ids only) and every staff client reloads its directory live.
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { ListBody, NotifyUnassignedBody, RetentionBody, type PurgeResponse, type RetentionResponse, type SettingsResponse } from '../../protocol/inbox.js';
 import type { Identity } from '../auth/identity.js';
-import { can, requirePermission } from '../auth/permissions.js';
-import type { Permission } from '../../protocol/permissions.js';
+import { can } from '../auth/permissions.js';
 import type { HubContext } from '../context.js';
 import { audit } from '../db/repositories/audit.js';
 import { getRetention, setRetention } from '../db/repositories/retention.js';
 import { purgeOrgNow } from '../domain/retention.js';
 import { addListMember, createList, deleteList, listStaff, listsWithMembers, removeListMember, renameList, setNotifyUnassigned } from '../db/repositories/people.js';
 import type { UserEnv } from '../http/auth.js';
+import { staffWith } from '../http/staff.js';
 import { httpError, unlessDuplicate } from '../http/errors.js';
 import { parseBody } from '../http/validate.js';
 import type { InboxLive } from '../realtime/inbox-live.js';
 
 export function inboxSettingsApp(ctx: HubContext, live: InboxLive) {
-  /** The caller, if their role grants the permission (403 otherwise, and for patients). */
-  const staffWith = (c: Context<UserEnv>, permission: Permission): Identity => {
-    const identity = c.get('identity');
-    requirePermission(identity, permission);
-    return identity;
-  };
   const audited = (identity: Identity, action: string, detail: Record<string, string | number | boolean>) =>
     audit(ctx.db, { orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action, subject: { type: 'org', id: identity.orgId }, detail });
   const changed = async (identity: Identity, action: string, subject: { type: string; id: string }, detail?: Record<string, string | boolean>) => {

@@ -3,7 +3,7 @@
 // claim, assign, close, reopen, mark unread/read, notes with @mentions, and the Mentions list.
 // Every action is audited (ids only, never bodies) and reaches every staff socket of the org
 // live. Patients get 403 for all of it.
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import {
   AssignBody,
   InboxQuery,
@@ -17,8 +17,6 @@ import {
   type Note,
 } from '../../protocol/inbox.js';
 import type { Identity } from '../auth/identity.js';
-import { requirePermission } from '../auth/permissions.js';
-import type { Permission } from '../../protocol/permissions.js';
 import type { HubContext } from '../context.js';
 import { audit } from '../db/repositories/audit.js';
 import {
@@ -37,13 +35,13 @@ import {
 import { addNote, dismissMention, mentionsOf, notesOf } from '../db/repositories/notes.js';
 import { getStaff, listLocations, listStaff, listsWithMembers } from '../db/repositories/people.js';
 import type { Note as NoteRow } from '../db/tables.js';
-import { visibleConversation } from '../domain/access.js';
 import { closeAs } from '../domain/closing.js';
 import type { EventInput } from '../db/repositories/events.js';
 import { Timeline, assignKind, assigneeWho, staffWho } from '../domain/timeline.js';
 import { decodeCursor, encodeCursor, inboxEntry } from '../domain/inbox-items.js';
 import { optOut } from '../domain/opt-out.js';
 import type { UserEnv } from '../http/auth.js';
+import { conversationOf, staffWith } from '../http/staff.js';
 import { httpError } from '../http/errors.js';
 import { parseBody, parseQuery } from '../http/validate.js';
 import type { InboxLive } from '../realtime/inbox-live.js';
@@ -65,23 +63,11 @@ export function noteJson(note: NoteRow, mentioned: readonly string[]): Note {
 
 export function inboxApp(ctx: HubContext, live: InboxLive) {
   const timeline = new Timeline(ctx.db, live);
-  /** The caller, if their role grants the permission (403 otherwise, and for patients). */
-  const staffWith = (c: Context<UserEnv>, permission: Permission): Identity => {
-    const identity = c.get('identity');
-    requirePermission(identity, permission);
-    return identity;
-  };
   const viewerOf = async (identity: Identity): Promise<Viewer> => ({
     orgId: identity.orgId,
     staffId: identity.id,
     lists: await listsOf(ctx.db, identity.orgId, identity.id, identity.lists),
   });
-  /** The conversation the path names, in the caller's org; anything else is 404, as for an unknown id. */
-  const conversationOf = async (c: Context<UserEnv>, identity: Identity) => {
-    const conversation = await visibleConversation(ctx.db, identity, c.req.param('id') ?? '');
-    if (!conversation) throw httpError(404, 'not-found', 'no such conversation');
-    return conversation;
-  };
   /** Audits the action, records its event in the timeline, and tells every staff screen. */
   const act = async (identity: Identity, action: string, conversationId: string, event: Pick<EventInput, 'kind' | 'fields'> | undefined, detail?: Record<string, string | number | boolean>) => {
     await audit(ctx.db, { orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action, subject: { type: 'conversation', id: conversationId }, ...(detail && { detail }) });
@@ -161,14 +147,14 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
     })
     .get('/:id', async (c) => {
       const identity = staffWith(c, 'chats.read');
-      const conversation = await conversationOf(c, identity);
+      const conversation = await conversationOf(ctx.db, c, identity);
       const row = await inboxRow(ctx.db, await viewerOf(identity), conversation.id);
       if (!row) throw httpError(404, 'not-found', 'no such conversation');
       return c.json({ conversation: inboxEntry(row) });
     })
     .post('/:id/claim', async (c) => {
       const identity = staffWith(c, 'chats.write');
-      const conversation = await conversationOf(c, identity);
+      const conversation = await conversationOf(ctx.db, c, identity);
       const result = await claimConversation(ctx.db, identity.orgId, conversation.id, identity.id);
       if (!result.ok && 'notFound' in result) throw httpError(409, 'not-allowed', 'a closed conversation cannot be claimed; reopen it first');
       if (!result.ok) {
@@ -181,14 +167,14 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
     })
     .delete('/:id/claim', async (c) => {
       const identity = staffWith(c, 'chats.write');
-      const conversation = await conversationOf(c, identity);
+      const conversation = await conversationOf(ctx.db, c, identity);
       if (!(await releaseClaim(ctx.db, identity.orgId, conversation.id, identity.id))) throw httpError(409, 'not-allowed', 'only whoever claimed it can release it');
       await act(identity, 'conversation.release', conversation.id, { kind: 'released' });
       return c.json({ released: true });
     })
     .post('/:id/assign', async (c) => {
       const identity = staffWith(c, 'chats.write');
-      const conversation = await conversationOf(c, identity);
+      const conversation = await conversationOf(ctx.db, c, identity);
       const { to } = await parseBody(c, AssignBody);
       if (!(await assignConversation(ctx.db, identity.orgId, conversation.id, to ?? { kind: 'none' }))) throw httpError(404, 'not-found', `no such ${to?.kind === 'list' ? 'list' : 'staff member'}`);
       const before = conversation.assignee_staff_id ? { kind: 'staff' as const, id: conversation.assignee_staff_id } : conversation.assignee_list_id ? { kind: 'list' as const, id: conversation.assignee_list_id } : null;
@@ -198,26 +184,26 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
     })
     .post('/:id/close', async (c) => {
       const identity = staffWith(c, 'chats.write');
-      const conversation = await conversationOf(c, identity);
+      const conversation = await conversationOf(ctx.db, c, identity);
       await closeAs(ctx.db, live, identity, conversation);
       return c.json({ status: 'closed' });
     })
     .post('/:id/reopen', async (c) => {
       const identity = staffWith(c, 'chats.write');
-      const conversation = await conversationOf(c, identity);
+      const conversation = await conversationOf(ctx.db, c, identity);
       await reopenConversation(ctx.db, identity.orgId, conversation.id);
       await act(identity, 'conversation.reopen', conversation.id, conversation.status === 'open' ? undefined : { kind: 'reopened' });
       return c.json({ status: 'open' });
     })
     .post('/:id/opt-out', async (c) => {
       const identity = staffWith(c, 'chats.write');
-      const conversation = await conversationOf(c, identity);
+      const conversation = await conversationOf(ctx.db, c, identity);
       await optOut(ctx.db, live, identity, conversation);
       return c.json({ optedOut: true });
     })
     .post('/:id/urgency', async (c) => {
       const identity = staffWith(c, 'chats.write');
-      const conversation = await conversationOf(c, identity);
+      const conversation = await conversationOf(ctx.db, c, identity);
       const { urgent } = await parseBody(c, UrgencyBody);
       await setUrgency(ctx.db, identity.orgId, conversation.id, urgent);
       await act(identity, 'conversation.urgency', conversation.id, Boolean(conversation.urgency) === urgent ? undefined : { kind: 'urgent', fields: { urgent } }, { urgent });
@@ -225,7 +211,7 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
     })
     .post('/:id/unread', async (c) => {
       const identity = staffWith(c, 'chats.read');
-      const conversation = await conversationOf(c, identity);
+      const conversation = await conversationOf(ctx.db, c, identity);
       const { unread } = await parseBody(c, UnreadBody);
       await setUnread(ctx.db, conversation.id, identity.id, unread, Number(conversation.last_seq));
       await audit(ctx.db, { orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action: unread ? 'conversation.mark-unread' : 'conversation.mark-read', subject: { type: 'conversation', id: conversation.id } });
@@ -234,14 +220,14 @@ export function inboxApp(ctx: HubContext, live: InboxLive) {
     })
     .get('/:id/notes', async (c) => {
       const identity = staffWith(c, 'chats.read');
-      const conversation = await conversationOf(c, identity);
+      const conversation = await conversationOf(ctx.db, c, identity);
       const notes = await notesOf(ctx.db, identity.orgId, conversation.id);
       await audit(ctx.db, { orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action: 'notes.read', subject: { type: 'conversation', id: conversation.id }, detail: { count: notes.length } });
       return c.json({ notes: notes.map((n) => noteJson(n, n.mentioned)) });
     })
     .post('/:id/notes', async (c) => {
       const identity = staffWith(c, 'chats.write');
-      const conversation = await conversationOf(c, identity);
+      const conversation = await conversationOf(ctx.db, c, identity);
       const body = await parseBody(c, NoteBody);
       const author = await getStaff(ctx.db, identity.orgId, identity.id);
       const stored = await addNote(ctx.db, {

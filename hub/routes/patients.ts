@@ -2,7 +2,7 @@
 // start a conversation with (New chat), creating one the hub has not seen, the contact a patient
 // shares with others (a family's phone) and its primary, and merging two records of one person.
 // Audited with ids and counts only; searches never log what was searched for.
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { nanoid } from 'nanoid';
 import {
   CreatePatientBody,
@@ -13,32 +13,20 @@ import {
   type PatientHit,
   type PatientSearchResponse,
 } from '../../protocol/inbox.js';
-import type { Permission } from '../../protocol/permissions.js';
 import type { Identity } from '../auth/identity.js';
-import { requirePermission } from '../auth/permissions.js';
 import type { HubContext } from '../context.js';
 import { audit } from '../db/repositories/audit.js';
 import { searchPatients } from '../db/repositories/patient-search.js';
 import { getPatientByExternalId, isLocationOf, upsertPatient } from '../db/repositories/people.js';
-import { visibleConversation } from '../domain/access.js';
 import { contactOfPatient, setPatientPhone, setPrimary } from '../domain/contacts.js';
 import { mergePatients } from '../domain/merge.js';
 import type { UserEnv } from '../http/auth.js';
+import { conversationOf, staffWith } from '../http/staff.js';
 import { httpError } from '../http/errors.js';
 import { parseBody, parseQuery } from '../http/validate.js';
 import type { InboxLive } from '../realtime/inbox-live.js';
 
 export function patientsApp(ctx: HubContext, live: InboxLive) {
-  const staffWith = (c: Context<UserEnv>, permission: Permission): Identity => {
-    const identity = c.get('identity');
-    requirePermission(identity, permission);
-    return identity;
-  };
-  const conversationOf = async (c: Context<UserEnv>, identity: Identity) => {
-    const conversation = await visibleConversation(ctx.db, identity, c.req.param('id') ?? '');
-    if (!conversation) throw httpError(404, 'not-found', 'no such conversation');
-    return conversation;
-  };
   const audited = (identity: Identity, action: string, subject: { type: string; id: string }, detail?: Record<string, string | number | boolean>) =>
     audit(ctx.db, { orgId: identity.orgId, actor: { kind: 'staff', id: identity.id }, action, subject, ...(detail && { detail }) });
 
@@ -72,7 +60,7 @@ export function patientsApp(ctx: HubContext, live: InboxLive) {
     })
     .get('/:id/contact', async (c) => {
       const identity = staffWith(c, 'chats.read');
-      const conversation = await conversationOf(c, identity);
+      const conversation = await conversationOf(ctx.db, c, identity);
       const contact = await contactOfPatient(ctx.db, identity.orgId, conversation.patient_id);
       // Other patients' names and phone: a staff read of patient data like any other.
       if (contact) await audited(identity, 'contact.read', { type: 'contact', id: contact.id }, { patients: contact.patients.length });
@@ -81,7 +69,7 @@ export function patientsApp(ctx: HubContext, live: InboxLive) {
     })
     .post('/:id/merge', async (c) => {
       const identity = staffWith(c, 'patients.create');
-      const conversation = await conversationOf(c, identity);
+      const conversation = await conversationOf(ctx.db, c, identity);
       const { duplicate } = await parseBody(c, MergeBody);
       const outcome = await mergePatients(ctx.db, live, identity, duplicate, conversation.patient_id);
       if (!outcome.ok && outcome.reason === 'same') throw httpError(409, 'not-allowed', 'a record cannot be merged into itself');

@@ -7,12 +7,13 @@ import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import { DEFAULT_ROLES, type Permission } from '../../protocol/permissions.js';
 import { RoleBody, StaffRoleName, type RolesResponse } from '../../protocol/rest.js';
-import { requirePermission, rolesChanged } from '../auth/permissions.js';
+import { rolesChanged } from '../auth/permissions.js';
 import type { HubContext } from '../context.js';
 import { audit, type AuditInput } from '../db/repositories/audit.js';
 import { deleteRole, rolesOf, setRole } from '../db/repositories/roles.js';
 import type { Org } from '../db/tables.js';
 import type { UserEnv } from '../http/auth.js';
+import { staffWith } from '../http/staff.js';
 import { httpError } from '../http/errors.js';
 import { parseBody } from '../http/validate.js';
 import type { InboxLive } from '../realtime/inbox-live.js';
@@ -69,15 +70,10 @@ export function vendorRolesApp(ctx: HubContext) {
 
 /** Mounted at /v1/inbox/settings/roles, before the rest of the settings. */
 export function settingsRolesApp(ctx: HubContext, live: Pick<InboxLive, 'directoryChanged'>) {
-  const admin = (c: Context<UserEnv>) => {
-    const identity = c.get('identity');
-    requirePermission(identity, 'settings.manage');
-    return identity;
-  };
   return new Hono<UserEnv>()
-    .get('/', async (c) => c.json(await rolesJson(ctx, admin(c).orgId)))
+    .get('/', async (c) => c.json(await rolesJson(ctx, staffWith(c, 'settings.manage').orgId)))
     .put('/:role', async (c) => {
-      const identity = admin(c);
+      const identity = staffWith(c, 'settings.manage');
       const role = roleName(c);
       const { permissions } = await parseBody(c, RoleBody);
       // An admin cannot take away their own way back: the vendor's admin key still can.
@@ -87,7 +83,7 @@ export function settingsRolesApp(ctx: HubContext, live: Pick<InboxLive, 'directo
       return c.json({ role, permissions: [...new Set(permissions)] });
     })
     .delete('/:role', async (c) => {
-      const identity = admin(c);
+      const identity = staffWith(c, 'settings.manage');
       const role = roleName(c);
       if (role === identity.role && !(role in DEFAULT_ROLES && DEFAULT_ROLES[role as keyof typeof DEFAULT_ROLES].includes('settings.manage'))) {
         throw httpError(409, 'not-allowed', 'that would take settings.manage from your own role');

@@ -4,16 +4,13 @@
 // `transcripts.export`; both are audited with ids and flags only, never bodies or addresses.
 import { Hono, type Context } from 'hono';
 import { CloseAndEmailBody, TranscriptQuery, type TranscriptFormat } from '../../protocol/inbox.js';
-import type { Permission } from '../../protocol/permissions.js';
 import { transcriptFhir, transcriptHtml, transcriptText, type Transcript, type TranscriptOptions } from '../../protocol/transcript.js';
-import type { Identity } from '../auth/identity.js';
-import { requirePermission } from '../auth/permissions.js';
 import type { HubContext } from '../context.js';
 import { audit } from '../db/repositories/audit.js';
-import { visibleConversation } from '../domain/access.js';
 import { closeAs } from '../domain/closing.js';
 import { loadTranscript } from '../domain/transcripts.js';
 import type { UserEnv } from '../http/auth.js';
+import { conversationOf, staffWith } from '../http/staff.js';
 import { httpError } from '../http/errors.js';
 import { parseBody, parseQuery } from '../http/validate.js';
 import { MailError } from '../mail.js';
@@ -26,16 +23,6 @@ const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'
 
 /** Mounted at /v1/inbox, before the inbox's own routes. */
 export function transcriptsApp(ctx: HubContext, live: InboxLive) {
-  const staffWith = (c: Context<UserEnv>, ...permissions: Permission[]): Identity => {
-    const identity = c.get('identity');
-    for (const permission of permissions) requirePermission(identity, permission);
-    return identity;
-  };
-  const conversationOf = async (c: Context<UserEnv>, identity: Identity) => {
-    const conversation = await visibleConversation(ctx.db, identity, c.req.param('id') ?? '');
-    if (!conversation) throw httpError(404, 'not-found', 'no such conversation');
-    return conversation;
-  };
   /** Links to the hub's own attachment route (the reader needs a token there too). */
   const optionsFor = (c: Context<UserEnv>, opts: TranscriptOptions): TranscriptOptions => ({
     ...opts,
@@ -46,7 +33,7 @@ export function transcriptsApp(ctx: HubContext, live: InboxLive) {
     .get('/:id/transcript', async (c) => {
       const identity = staffWith(c, 'transcripts.export');
       const query = parseQuery(c, TranscriptQuery);
-      const conversation = await conversationOf(c, identity);
+      const conversation = await conversationOf(ctx.db, c, identity);
       const internal = query.internal ?? false;
       const transcript = await loadTranscript(ctx.db, identity, conversation, { internal });
       const opts = optionsFor(c, { internal, ...(query.tz && { timeZone: query.tz }) });
@@ -65,7 +52,7 @@ export function transcriptsApp(ctx: HubContext, live: InboxLive) {
     })
     .post('/:id/close-and-email', async (c) => {
       const identity = staffWith(c, 'chats.write', 'transcripts.export');
-      const conversation = await conversationOf(c, identity);
+      const conversation = await conversationOf(ctx.db, c, identity);
       const { to, internal } = await parseBody(c, CloseAndEmailBody);
       if (!ctx.mailer) throw httpError(503, 'not-configured', 'this hub has no SMTP server to send e-mail through');
       // The mail shows the conversation as it will be once closed, at the time it is closed.

@@ -2,18 +2,11 @@
 // without diacritics too), phone (its digits, on the shared contact) or the vendor's external id
 // (its start). Merged records are never found.
 import { sql } from 'kysely';
+import type { PatientHit } from '../../../protocol/inbox.js';
 import type { HubDatabase } from '../database.js';
 import { dialectOf } from '../dialect.js';
 import { foldText } from '../sqlite.js';
 
-export interface PatientHit {
-  id: string;
-  externalId: string;
-  name: string;
-  phone: string | null;
-  locationId: string | null;
-  conversation: { id: string; status: 'open' | 'closed' } | null;
-}
 
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 

@@ -14,6 +14,8 @@ import { may } from '../../inbox/inbox-state.js';
 import { downloadBlob, openInNewTab } from '../download.js';
 import { base, themeTokens } from '../theme.js';
 import { styles } from './clinic-chat-inbox.styles.js';
+import { menuStyles } from './inbox-menus.styles.js';
+import { settingsStyles } from './inbox-settings.styles.js';
 import { InboxAlertsController } from './inbox-alerts.js';
 import { renderHeader, type HeaderActions } from './inbox-header.js';
 import { renderRows, renderSearch, renderViews, type ListActions } from './inbox-list.js';
@@ -81,7 +83,7 @@ import { renderNewChat, type NewChatActions } from './inbox-new-chat.js';
  * @csspart audit-download - Downloads the audit as CSV.
  */
 export class ClinicChatInbox extends LitElement {
-  static override styles = [themeTokens, base, styles];
+  static override styles = [themeTokens, base, styles, menuStyles, settingsStyles];
 
   static define(tag = 'clinic-chat-inbox'): void {
     ClinicChatBox.define();
